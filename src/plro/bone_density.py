@@ -1,0 +1,62 @@
+"""DXA T-scores and the WHO densitometric categories.
+
+The WHO categories were defined for postmenopausal women: a T-score at or
+above -1 is normal, between -1 and -2.5 is osteopenia (low bone mass), and at
+or below -2.5 is osteoporosis. For premenopausal women, such as every patient
+in this series, Z-scores (comparison with age-matched women) are the
+recommended measure; the paper reports only T-scores, so the categories here
+describe the published numbers, not a diagnosis.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["WHO_NORMAL_MIN", "WHO_OSTEOPOROSIS_MAX", "T_SCORE_SITES", "who_category", "t_scores_long"]
+
+WHO_NORMAL_MIN = -1.0
+"""T-scores at or above this value are 'normal' in the WHO scheme."""
+
+WHO_OSTEOPOROSIS_MAX = -2.5
+"""T-scores at or below this value are 'osteoporosis' in the WHO scheme."""
+
+T_SCORE_SITES = {
+    "t_score_l1_l4": "Lumbar spine L1-L4",
+    "t_score_l2_l4": "Lumbar spine L2-L4",
+    "t_score_femoral_neck": "Femoral neck",
+}
+"""The three DXA sites of Table I: column name -> readable label."""
+
+_CATEGORIES = ["osteoporosis", "osteopenia", "normal"]
+
+
+def who_category(t_score: float) -> str:
+    """WHO category of one T-score: 'osteoporosis' (<= -2.5), 'osteopenia', or 'normal' (>= -1).
+
+    Raises ``ValueError`` for a missing value rather than guessing.
+    """
+    if t_score is None or pd.isna(t_score):
+        raise ValueError("cannot categorise a missing T-score")
+    if t_score <= WHO_OSTEOPOROSIS_MAX:
+        return "osteoporosis"
+    if t_score < WHO_NORMAL_MIN:
+        return "osteopenia"
+    return "normal"
+
+
+def t_scores_long(patients: pd.DataFrame) -> pd.DataFrame:
+    """One row per patient per DXA site: patient_id, site (readable label), t_score, who_category.
+
+    ``site`` and ``who_category`` are ordered categoricals (sites in Table I order;
+    categories from worst to best).
+    """
+    long = patients.melt(
+        id_vars="patient_id", value_vars=list(T_SCORE_SITES), var_name="column", value_name="t_score"
+    )
+    return long.assign(
+        site=pd.Categorical(long["column"].map(T_SCORE_SITES), list(T_SCORE_SITES.values()), ordered=True),
+        t_score=long["t_score"].astype(float),
+        who_category=pd.Categorical(
+            long["t_score"].map(who_category), categories=_CATEGORIES, ordered=True
+        ),
+    ).drop(columns="column")[["patient_id", "site", "t_score", "who_category"]]
