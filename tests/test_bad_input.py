@@ -185,3 +185,12 @@ def test_loading_never_writes_to_the_data_folder(data_copy: Path):
         load_all(data_copy)
     assert _digest(data_copy) == before_broken
     assert set(before) == set(before_broken)  # no file created or removed
+
+
+def test_validation_cache_does_not_hide_a_later_edit(data_copy: Path):
+    load_visits(data_copy)  # valid: passes and is remembered
+    path = data_copy / "visits.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("1,baseline,0,9,", "1,baseline,0,99,", 1),
+                    encoding="utf-8")
+    with pytest.raises(PLRODataError, match=r"visits\.csv, row 2, field 'vas'"):
+        load_visits(data_copy)

@@ -16,10 +16,17 @@ Typical use in a notebook::
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+# jsonschema (used by frictionless) optionally imports rfc3987_syntax to check
+# "iri" string formats, and that import builds a parser grammar costing several
+# seconds per process. No schema here uses IRI formats, so the optional import
+# is declined (jsonschema treats it as absent); every other check is unchanged.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 __all__ = [
     "PLRODataError",
@@ -152,6 +159,17 @@ def _frictionless_problems(
     return problems
 
 
+_VALIDATED: set[tuple] = set()
+
+
+def _state(data_dir: Path) -> tuple:
+    """Identity of the package's current contents: every file's name, size and mtime."""
+    files = sorted(p for p in data_dir.iterdir() if p.is_file())
+    return (str(data_dir.resolve()),) + tuple(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files
+    )
+
+
 def validate_package(data_dir: str | Path | None = None) -> None:
     """Validate every file of the data package; raise :class:`PLRODataError` if any is invalid.
 
@@ -163,6 +181,9 @@ def validate_package(data_dir: str | Path | None = None) -> None:
     from frictionless import Package, system
 
     data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
+    state = _state(data_dir) if data_dir.is_dir() else None
+    if state is not None and state in _VALIDATED:
+        return  # these exact files already passed validation in this process
     descriptor = _descriptor(data_dir)
     problems: list[DataProblem] = []
     for res in descriptor["resources"]:
@@ -183,6 +204,8 @@ def validate_package(data_dir: str | Path | None = None) -> None:
     problems = _cross_checks(data_dir, descriptor)
     if problems:
         raise PLRODataError(problems)
+    if state is not None:
+        _VALIDATED.add(state)
 
 
 _VISIT_MONTH = {"baseline": "0", "month_1": "1", "month_3": "3", "month_6": "6"}
