@@ -7,7 +7,10 @@ the code under test.
 
 from __future__ import annotations
 
+import os
+import re
 import statistics
+from pathlib import Path
 
 import matplotlib
 
@@ -33,6 +36,11 @@ from plro.cohort import (
     symptom_regions,
 )
 from plro.data import load_patients
+
+REPO = Path(__file__).resolve().parents[1]
+PAPER = Path(
+    os.environ.get("PLRO_PAPER", REPO.parent / "shared" / "seeds" / "004_40e3d9fcfece1dc6.txt")
+)
 
 # Table I of the paper, typed in again by hand (patients 1-10 in order).
 AGES = [31, 33, 27, 29, 24, 31, 29, 34, 31, 30]
@@ -178,6 +186,40 @@ def test_reported_in_text_quotes_the_paper():
     assert REPORTED_IN_TEXT["age_years"] == {"mean": 29.75, "sd": 3.24, "median": 30.0}
     assert REPORTED_IN_TEXT["postpartum_week_at_diagnosis"] == {"mean": 7.0, "sd": 7.15, "median": 4.0}
     assert REPORTED_IN_TEXT["t_score_femoral_neck"]["mean"] == -2.19
+
+
+def test_reported_in_text_is_read_from_the_papers_case_series_section():
+    assert PAPER.is_file(), f"the source paper is expected at {PAPER} (set PLRO_PAPER to override)"
+    text = PAPER.read_text(encoding="utf-8")
+    mean_sd = r"\$?(-?[\d.]+)\s*\\pm\s*([\d.]+)\$?"
+    anchors = {
+        "age_years": r"mean age:\s*",
+        "postpartum_week_at_diagnosis": r"\(mean:\s*",
+        "vas_table_i": r"for spinal pain was\s*",
+        "t_score_l1_l4": r"mean L1–L4 T score was\s*",
+        "t_score_l2_l4": r"mean L2–L4 T score was\s*",
+        "t_score_femoral_neck": r"mean femoral neck T score was\s*",
+    }
+    for column, anchor in anchors.items():
+        match = re.search(anchor + mean_sd, text)
+        assert match, f"no printed mean ± SD for {column}"
+        reported = REPORTED_IN_TEXT[column]
+        assert (reported["mean"], reported["sd"]) == (float(match[1]), float(match[2])), column
+    assert REPORTED_IN_TEXT["age_years"]["median"] == float(re.search(r"median: (\d+) years", text)[1])
+    assert REPORTED_IN_TEXT["postpartum_week_at_diagnosis"]["median"] == float(
+        re.search(r"median (\d+) weeks", text)[1]
+    )
+
+
+def test_text_vas_for_spinal_pain_equals_the_mean_of_all_ten(patients):
+    # The text prints 7.9 "for spinal pain"; Table I's ten scores give that mean, the
+    # eight women with back or low back pain do not.
+    wide = symptom_regions(patients).pivot(index="patient_id", columns="region", values="present")
+    spinal = (wide["back"] | wide["low back"]).to_numpy()
+    assert spinal.sum() == 8
+    assert round(statistics.mean(VAS), 1) == REPORTED_IN_TEXT["vas_table_i"]["mean"]
+    spinal_vas = [v for v, s in zip(VAS, spinal, strict=True) if s]
+    assert round(statistics.mean(spinal_vas), 1) != REPORTED_IN_TEXT["vas_table_i"]["mean"]
 
 
 def test_computed_vs_reported_shows_the_differences(patients):

@@ -214,7 +214,12 @@ def quoted_facts() -> pd.DataFrame:
 
 
 def incidence_per_100k() -> float:
-    """PLRO incidence as the paper quotes it: cases per 100,000 women (ref 5)."""
+    """PLRO incidence as the paper quotes it: cases per 100,000 women.
+
+    The incidence sentence itself carries no reference; the next sentence (that
+    more women go undiagnosed) cites reference 5. This book reads that citation
+    as covering both sentences, which is why the fact is stored with ref 5.
+    """
     return quoted_fact("incidence").value
 
 
@@ -396,7 +401,7 @@ def plot_diagnosis_timeline(patients: pd.DataFrame) -> Figure:
     post.text(0.4, len(data) - 0.1, "Delivery", ha="left", va="bottom", fontsize=9)
     post.set_xlim(0, max(26.0, float(weeks.max()) + 3))
     post.set_ylim(-0.7, len(data) + 0.9)
-    post.set_xlabel("Weeks after delivery at diagnosis (weeks)")
+    post.set_xlabel("Time of diagnosis after delivery (weeks)")
     post.tick_params(axis="y", left=False)
     fig.suptitle(f"Diagnosed {weeks.min():g} to {weeks.max():g} weeks after delivery "
                  f"(n = {len(data)})", fontweight="bold", fontsize=12)
