@@ -22,7 +22,7 @@ help:
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -59,7 +59,7 @@ handout: book
 	$(BIN)/python -m plro.handout _build/html _build/handout.pdf
 
 freeze: $(STAMP)
-	{ head -4 requirements.txt; $(BIN)/pip freeze --exclude-editable | grep -v '^plro'; echo "-e ."; } > requirements.tmp
+	{ grep '^#' requirements.txt; $(BIN)/pip freeze --exclude-editable | grep -v -i '^plro\|^rfc3987-syntax=\|^lark='; echo "-e ."; } > requirements.tmp
 	mv requirements.tmp requirements.txt
 
 clean:

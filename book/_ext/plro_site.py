@@ -1,0 +1,94 @@
+"""Sphinx settings and small HTML fixes for the published PLRO site.
+
+Settings that depend on where the book is published: ``repository.url`` in
+``_config.yml`` is the one switch. While it is empty (before the book is
+published) the site shows no repository, issue, edit or launch buttons, so it
+never links to a made-up address. Once the maintainer sets it, the repository,
+issue and edit buttons appear, and for a GitHub repository the Binder and Colab
+launch buttons on notebook pages too. ``html.baseurl``, when set, also becomes
+the Open Graph site URL so shared links get absolute ``og:url`` values, and the
+book's title is the Open Graph site name. The download buttons (.ipynb, .md,
+print to PDF) work offline and are always shown.
+
+HTML fixes found by the browser tests (tests/test_site.py): each inline script
+is written once per page (no duplicate ``const`` error in the console), and
+bibliography entries get the ``listitem`` role their list needs (axe-core).
+"""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+REPOSITORY_BUTTONS = ("use_repository_button", "use_issues_button", "use_edit_page_button")
+LAUNCHERS = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com"}
+
+
+def configure_buttons(app: Sphinx, config: Config) -> None:
+    """Turn the repository-dependent buttons on exactly when a repository URL is set."""
+    options = config.html_theme_options
+    repository_url = str(options.get("repository_url") or "").strip()
+    launch = dict(options.get("launch_buttons") or {})
+    if repository_url:
+        for button in REPOSITORY_BUTTONS:
+            options[button] = True
+        if "github.com" in repository_url:
+            for key, url in LAUNCHERS.items():
+                launch[key] = launch.get(key) or url
+    else:
+        for button in REPOSITORY_BUTTONS:
+            options[button] = False
+        for key in LAUNCHERS:
+            launch[key] = ""
+        launch["thebe"] = False
+    options["launch_buttons"] = launch
+    if "ogp_site_url" in config:
+        if not config.ogp_site_url and config.html_baseurl:
+            config.ogp_site_url = config.html_baseurl
+        if config.ogp_site_name is None:
+            config.ogp_site_name = config.html_title
+
+
+def drop_duplicate_scripts(app: Sphinx, pagename: str, templatename: str,
+                           context: dict, doctree: object) -> None:
+    """Write each script once per page.
+
+    With Sphinx 7.4, inline scripts that extensions add while the build runs
+    (sphinx-thebe's ``const THEBE_JS_URL = ...``, sphinx-togglebutton's
+    selector) reach the page twice; the second ``const`` is a JavaScript
+    error in every reader's console.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple] = set()
+    unique = []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {}) or {}
+        filename = str(getattr(script, "filename", script) or "")
+        key = (filename, tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def fix_bibliography_roles(app: Sphinx, pagename: str, templatename: str,
+                           context: dict, doctree: object) -> None:
+    """Give bibliography entries the ``listitem`` role their ``role="list"`` parent needs.
+
+    Docutils writes each citation as ``role="doc-biblioentry"`` inside a
+    ``role="list"`` container; DPUB-ARIA 1.1 deprecates that role in favour of
+    ``listitem``, and screen readers (and axe-core) do not count it as a list item.
+    """
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def setup(app: Sphinx) -> dict:
+    # Run after sphinxext.opengraph has registered its settings.
+    app.connect("config-inited", configure_buttons, priority=900)
+    app.connect("html-page-context", drop_duplicate_scripts)
+    app.connect("html-page-context", fix_bibliography_roles)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,176 @@
+"""Build and execution timings and page weights, each against its budget (`make bench`).
+
+The book renders the notebooks' stored, nbval-checked outputs (``execute_notebooks:
+off``), so building it should cost less than running the notebooks does:
+
+(a) warm rebuild, nothing changed: the second of two builds into one temporary
+    directory, at most 5 s;
+(b) cold build (the first of those builds) at most 1.5 x the time it takes to
+    execute every notebook once with nbclient (each in a temporary copy);
+(c) each chapter notebook's kernel execution time (first cell started to last
+    cell finished) at most 5 s;
+(d) each page's own weight (its HTML plus the images it references, not the
+    shared theme assets) under 1 MB, with no ``data:`` URIs embedded in it.
+
+Prints one table (measure | value | budget | floor/reference | ok) and exits 1 if
+any budget is missed. Nothing is written inside the repository.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import REPO_ROOT, page_html, toc_pages  # noqa: E402
+
+JB = Path(sys.executable).with_name("jupyter-book")
+JB_FLAGS = ["--builder", "html", "-W", "-n", "--keep-going"]
+WARM_BUDGET_S = 5.0
+COLD_FACTOR = 1.5
+NOTEBOOK_BUDGET_S = 5.0
+PAGE_BUDGET_BYTES = 1_000_000
+IMG_SRC = re.compile(r"<img\b[^>]*?\bsrc=\"([^\"]+)\"", re.I)
+DATA_URI = re.compile(r"""(?:src|href|srcset|data)\s*=\s*["']\s*(data:[^"']*)""", re.I)
+
+
+@dataclass
+class Row:
+    measure: str
+    value: str
+    budget: str
+    reference: str
+    ok: bool
+
+
+def build(out: Path) -> tuple[float, int, str]:
+    """Time one strict ``jupyter-book build`` of the book into ``out``."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(JB), "build", str(REPO_ROOT), "--path-output", str(out), *JB_FLAGS],
+        cwd=REPO_ROOT, capture_output=True, text=True,
+    )
+    tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+    return time.perf_counter() - start, done.returncode, tail
+
+
+def _timestamp(cell: dict, key: str) -> datetime | None:
+    value = cell.get("metadata", {}).get("execution", {}).get(key)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def execute(notebook: Path, workdir: Path) -> tuple[float, float]:
+    """Execute a temporary copy of a notebook; return (wall time, kernel execution time).
+
+    The copy runs with the notebook's own folder as working directory, as
+    `make notebooks` does, and is written to ``workdir``, never over the original.
+    """
+    copy = workdir / notebook.name
+    shutil.copy2(notebook, copy)
+    nb = nbformat.read(copy, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=True,
+                            resources={"metadata": {"path": str(notebook.parent)}})
+    start = time.perf_counter()
+    client.execute()
+    wall = time.perf_counter() - start
+    nbformat.write(nb, copy)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    starts = [t for c in code if (t := _timestamp(c, "iopub.execute_input"))]
+    ends = [t for c in code if (t := _timestamp(c, "shell.execute_reply"))]
+    kernel = (max(ends) - min(starts)).total_seconds() if starts and ends else wall
+    return wall, kernel
+
+
+def page_weight(site: Path, docname: str) -> tuple[int, int, int, int]:
+    """(HTML bytes, image bytes, data: URI count, data: URI bytes) of one page."""
+    path = site / page_html(docname)
+    html = path.read_text(encoding="utf-8")
+    images = 0
+    for src in sorted(set(IMG_SRC.findall(html))):
+        parts = urlsplit(src)
+        if parts.scheme or src.startswith("//"):
+            continue
+        target = (path.parent / unquote(parts.path)).resolve()
+        if "_static" in target.relative_to(site.resolve()).parts:
+            continue  # shared theme asset (the logo), cached once for the whole site
+        if target.is_file():
+            images += target.stat().st_size
+    data_uris = DATA_URI.findall(html)
+    return len(html.encode()), images, len(data_uris), sum(len(u) for u in data_uris)
+
+
+def main() -> int:
+    rows: list[Row] = []
+    notebooks = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    with tempfile.TemporaryDirectory(prefix="plro-bench-") as tmp:
+        tmp_path = Path(tmp)
+        out = tmp_path / "book"
+
+        print(f"executing {len(notebooks)} notebooks (temporary copies) ...", flush=True)
+        exec_dir = tmp_path / "executed"
+        exec_dir.mkdir()
+        timings = {nb.stem: execute(nb, exec_dir) for nb in notebooks}
+        exec_total = sum(wall for wall, _ in timings.values())
+
+        print("cold build ...", flush=True)
+        cold, cold_rc, cold_tail = build(out)
+        print("warm rebuild ...", flush=True)
+        warm, warm_rc, warm_tail = build(out)
+
+        rows.append(Row("cold build (s)", f"{cold:.1f}",
+                        f"<= {COLD_FACTOR} x execution = {COLD_FACTOR * exec_total:.1f}",
+                        f"execute all notebooks: {exec_total:.1f}",
+                        cold_rc == 0 and cold <= COLD_FACTOR * exec_total))
+        rows.append(Row("warm rebuild, nothing changed (s)", f"{warm:.1f}",
+                        f"<= {WARM_BUDGET_S:.0f}", f"cold build: {cold:.1f}",
+                        warm_rc == 0 and warm <= WARM_BUDGET_S))
+        for name, (wall, kernel) in timings.items():
+            rows.append(Row(f"execute {name} (s)", f"{kernel:.2f}",
+                            f"<= {NOTEBOOK_BUDGET_S:.0f}",
+                            f"with kernel start: {wall:.2f}", kernel <= NOTEBOOK_BUDGET_S))
+
+        site = out / "_build" / "html"
+        for docname in toc_pages():
+            if not (site / page_html(docname)).is_file():
+                rows.append(Row(f"page {docname}", "not built", "built", "", False))
+                continue
+            html, images, n_data, data_bytes = page_weight(site, docname)
+            total = html + images
+            rows.append(Row(f"page {docname} (kB)", f"{total / 1000:.0f}",
+                            f"< {PAGE_BUDGET_BYTES / 1000:.0f}",
+                            f"HTML {html / 1000:.0f} + images {images / 1000:.0f}",
+                            total < PAGE_BUDGET_BYTES))
+            rows.append(Row(f"page {docname} data: URIs", str(n_data), "0",
+                            f"{data_bytes / 1000:.1f} kB inline", n_data == 0))
+
+    header = ("measure", "value", "budget", "floor/reference", "ok")
+    table = [header] + [(r.measure, r.value, r.budget, r.reference, "ok" if r.ok else "MISSED")
+                        for r in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    for i, line in enumerate(table):
+        print(" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+        if i == 0:
+            print("-+-".join("-" * w for w in widths))
+    for label, rc, tail in (("cold build", cold_rc, cold_tail), ("warm rebuild", warm_rc,
+                                                                 warm_tail)):
+        if rc != 0:
+            print(f"\n{label} failed (exit {rc}); its last lines:\n{tail}")
+    missed = [r.measure for r in rows if not r.ok]
+    print(f"\n{len(rows) - len(missed)} within budget, {len(missed)} missed"
+          + (f": {', '.join(missed)}" if missed else ""))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
