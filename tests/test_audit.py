@@ -182,6 +182,10 @@ EXPECTED = {
     "disc_follow_up_1": all_have(1),
     "disc_follow_up_3": all_have(3),
     "disc_follow_up_6": all_have(6),
+    **{cid: count(
+        p for p in PATIENTS
+        if all(p[c] != "" for c in ("t_score_l1_l4", "t_score_l2_l4", "t_score_femoral_neck"))
+    ) for cid in ["cs_bmd_all_patients"]},
     "disc_bmd_n_patients": count(
         p for p in PATIENTS
         if all(p[c] != "" for c in ("t_score_l1_l4", "t_score_l2_l4", "t_score_femoral_neck"))
@@ -309,7 +313,7 @@ SECTION_MARKS = [
 ]
 WORD_VALUES = {"one": 1, "a patient": 1, "two": 2, "three": 3, "four": 4, "seven": 7, "six": 6,
                "fifty": 50, "once": 1, "twice": 2, "thrice": 3, "annually": 1, "a year": 1,
-               "first": 1, "third": 3, "none": 0, "all patients": 10, "all the patients": 10,
+               "first": 1, "third": 3, "last": 3, "none": 0, "all patients": 10, "all the patients": 10,
                "within normal limits": 0}
 
 
@@ -388,8 +392,8 @@ def test_every_number_in_the_prose_belongs_to_a_claim(sections):
 
 def test_claims_per_section_match_hand_count():
     # Hand count made reading the paper sentence by sentence (see the CSV's quotes).
-    hand = {"abstract": 7, "introduction": 10, "methods": 2, "case_series": 32, "management": 15,
-            "results": 5, "table_i": 1, "table_ii": 5, "figure_captions": 5, "discussion": 35}
+    hand = {"abstract": 7, "introduction": 11, "methods": 2, "case_series": 34, "management": 15,
+            "results": 6, "table_i": 1, "table_ii": 5, "figure_captions": 5, "discussion": 36}
     found = {}
     for c in CLAIMS:
         found[c["section"]] = found.get(c["section"], 0) + 1
@@ -531,3 +535,47 @@ def test_notebook_output_lists_every_claim():
     stored = "\n".join(outputs)
     missing = [c["claim_id"] for c in CLAIMS if c["claim_id"] not in stored]
     assert not missing, missing
+
+
+# ------------------------------------------------------- the subset search
+def test_n_subsets_counts_subsets_of_three_or_more():
+    # 2**10 subsets in all, minus the empty one, the 10 singletons and the 45 pairs.
+    assert audit.n_subsets(10, 3) == 2**10 - 1 - 10 - 45
+    assert audit.n_subsets(4, 4) == 1
+
+
+def test_subset_search_agrees_with_an_independent_search():
+    from itertools import combinations
+
+    ages = {int(p["patient_id"]): int(p["age_years"]) for p in PATIENTS}
+    searched, hits = 0, []
+    for k in range(3, len(ages) + 1):
+        for combo in combinations(sorted(ages), k):
+            searched += 1
+            xs = [ages[i] for i in combo]
+            sds = {half_away(statistics.stdev(xs), 2), half_away(statistics.pstdev(xs), 2)}
+            if half_away(statistics.mean(xs), 2) == Decimal("29.75") and Decimal("3.24") in sds:
+                hits.append(combo)
+    out = audit.subset_search().set_index("claim_id")
+    row = out.loc["cs_age_mean"]
+    assert row["subsets searched"] == searched
+    assert row["subsets reproducing"] == len(hits) > 0
+    assert set(row["subsets"]) == set(hits)
+    assert row["all ten reproduce"] == "no"
+    assert row["patients 1-8 reproduce"] == ("yes" if tuple(range(1, 9)) in hits else "no")
+    assert set(out.index) == set(audit.SUMMARY_CLAIMS)
+
+
+def test_common_subsets_intersects_the_hits():
+    import pandas as pd
+
+    search = pd.DataFrame({"claim_id": ["a", "b"],
+                           "subsets": [((1, 2, 3), (2, 3, 4)), ((2, 3, 4), (1, 3, 4))]})
+    assert audit.common_subsets(search, ["a", "b"]) == [(2, 3, 4)]
+    assert audit.common_subsets(search, ["a"]) == [(1, 2, 3), (2, 3, 4)]
+
+
+def test_subset_label_names_runs_and_lists():
+    assert audit.subset_label([3, 1, 2, 4]) == "patients 1–4"
+    assert audit.subset_label([1, 3, 4]) == "patients 1, 3, 4"
+    assert audit.subset_label([2, 3]) == "patients 2, 3"

@@ -155,11 +155,37 @@ def test_matrix_rejects_unknown_breastfeeding_value(patients):
         intervention_matrix(bad)
 
 
-def test_text_only_interventions_are_quoted_from_management(management_text):
+def test_text_only_interventions_are_quoted_from_their_section(management_text,
+                                                                discussion_text):
     table = text_only_interventions()
-    assert len(table) == 3
-    for quote in table["quote"]:
-        assert _normalise(quote) in management_text, quote
+    sections = {"Management": management_text, "Discussion": discussion_text}
+    assert set(table["section"]) <= set(sections)
+    for row in table.itertuples():
+        assert _normalise(row.quote) in sections[row.section], row.quote
+
+
+def test_text_only_interventions_cover_what_the_paper_says_for_all(management_text,
+                                                                    discussion_text):
+    table = text_only_interventions()
+    # "All the patients were referred to the outpatient clinics of physical medicine and
+    # rehabilitation" (Management); "treatment for PLRO for 6 months" and "followed up at 1, 3,
+    # and 6 months" (Discussion): none of these is a Table I item, so each must be listed.
+    assert "physical medicine and rehabilitation" in management_text
+    quotes = " ".join(table["quote"])
+    for phrase in ["physical medicine and rehabilitation", "for 6 months",
+                   "followed up at 1, 3, and 6 months", "spinal braces", "bed rest"]:
+        assert phrase in quotes, phrase
+    assert "Table I" not in " ".join(table["section"])
+
+
+def test_drug_table_brace_row_quotes_the_series_not_the_literature(discussion_text):
+    brace = drug_table().set_index("item").loc["Spinal brace"]
+    # The Discussion describes this series' patients with "They were asked to wear spinal
+    # braces"; "short-term use of spinal braces" belongs to its Laroche et al. paragraph.
+    series_part, literature_part = discussion_text.split("Laroche et al.", 1)
+    assert _normalise(brace["discussion_section"]) in series_part
+    assert "short-term" not in brace["discussion_section"]
+    assert "short-term use of spinal braces" in literature_part
 
 
 # ------------------------------------------------------------------ breast-feeding statements

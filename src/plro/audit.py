@@ -72,6 +72,11 @@ __all__ = [
     "time_to_vas_at_most",
     "pain_control_definitions",
     "subsets_reproducing",
+    "SUMMARY_CLAIMS",
+    "n_subsets",
+    "subset_search",
+    "common_subsets",
+    "subset_label",
     "jbi_table",
     "plot_relative_differences",
 ]
@@ -744,7 +749,8 @@ def subsets_reproducing(
     exists, not that it was the one used.
     """
     hits = []
-    ids = sorted(values)
+    ids = sorted(int(i) for i in values)
+    values = {int(k): v for k, v in values.items()}
     for size in range(min_size, len(ids) + 1):
         for combo in itertools.combinations(ids, size):
             m, s1, s0 = mean_sd(str(values[i]) for i in combo)
@@ -754,6 +760,77 @@ def subsets_reproducing(
                 continue
             hits.append(combo)
     return hits
+
+
+SUMMARY_CLAIMS: dict[str, tuple[str, str]] = {
+    "cs_age_mean": ("patients", "age_years"),
+    "cs_onset_mean": ("patients", "postpartum_week_at_diagnosis"),
+    "cs_vas_mean": ("visits", "vas"),
+    "cs_tscore_l1_l4_mean": ("patients", "t_score_l1_l4"),
+    "cs_tscore_l2_l4_mean": ("patients", "t_score_l2_l4"),
+    "cs_tscore_fn_mean": ("patients", "t_score_femoral_neck"),
+}
+"""The printed means with SDs, each with the table and column it summarises (VAS at baseline)."""
+
+
+def n_subsets(n: int, min_size: int = 3) -> int:
+    """How many subsets of at least ``min_size`` of ``n`` patients exist (what a full search tries)."""
+    return sum(math.comb(n, k) for k in range(min_size, n + 1))
+
+
+def _summary_values(tables: dict, claim_id: str) -> dict[int, object]:
+    table, column = SUMMARY_CLAIMS[claim_id]
+    frame = tables[table]
+    if table == "visits":
+        frame = frame[frame["visit"] == "baseline"]
+    return {int(i): str(v) for i, v in zip(frame["patient_id"], frame[column]) if not pd.isna(v)}
+
+
+def subset_search(tables: dict | None = None, min_size: int = 3) -> pd.DataFrame:
+    """Search every patient subset for each printed mean ± SD of :data:`SUMMARY_CLAIMS`.
+
+    One row per claim: ``claim_id``, ``reported`` (mean ± SD as printed),
+    ``subsets searched``, ``subsets reproducing`` (mean and SD, either
+    convention), ``all ten reproduce`` and ``patients 1-8 reproduce``
+    (yes/no), and ``subsets`` (the reproducing subsets as id tuples). Searching
+    this many subsets can produce chance matches: a hit shows that a subset
+    *could* give the printed numbers, not that it did.
+    """
+    t = load_tables() if tables is None else tables
+    claims = t["reported_statistics"].set_index("claim_id")
+    rows = []
+    for claim_id in SUMMARY_CLAIMS:
+        c = claims.loc[claim_id]
+        values = _summary_values(t, claim_id)
+        hits = subsets_reproducing(
+            values, _dec(str(c["value_as_printed"])), int(c["reported_decimals"]),
+            _dec(float(c["reported_sd"])), int(c["reported_sd_decimals"]), min_size=min_size,
+        )
+        rows.append({
+            "claim_id": claim_id,
+            "reported": _reported_text(c),
+            "subsets searched": n_subsets(len(values), min_size),
+            "subsets reproducing": len(hits),
+            "all ten reproduce": "yes" if tuple(sorted(values)) in hits else "no",
+            "patients 1-8 reproduce": "yes" if tuple(range(1, 9)) in hits else "no",
+            "subsets": tuple(hits),
+        })
+    return pd.DataFrame(rows)
+
+
+def common_subsets(search: pd.DataFrame, claim_ids: Iterable[str]) -> list[tuple[int, ...]]:
+    """The subsets (from :func:`subset_search`) that reproduce every one of ``claim_ids`` at once."""
+    found = search.set_index("claim_id")["subsets"]
+    sets = [set(found.loc[c]) for c in claim_ids]
+    return sorted(set.intersection(*sets)) if sets else []
+
+
+def subset_label(patient_ids: Iterable[int]) -> str:
+    """A subset in words: 'patients 1–8' for a run of consecutive ids, else 'patients 1, 3, 4'."""
+    ids = sorted(int(i) for i in patient_ids)
+    if len(ids) > 2 and ids == list(range(ids[0], ids[-1] + 1)):
+        return f"patients {ids[0]}–{ids[-1]}"
+    return "patients " + ", ".join(str(i) for i in ids)
 
 
 # ------------------------------------------------------------------ appraisal
@@ -792,10 +869,13 @@ JBI_CHECKLIST: list[ChecklistItem] = [
         "Tabulate the secondary-cause work-up for each patient.",
     ),
     ChecklistItem(
-        4, "Did the case series have consecutive inclusion of participants?", "unclear",
-        "The methods say 'consecutive female patients', but ten patients over ten years at "
-        "several clinics, retrieved retrospectively, with no count of patients screened.",
-        "Report how many patients were screened and how many were excluded, and why.",
+        4, "Did the case series have consecutive inclusion of participants?", "yes",
+        "The methods state that consecutive female patients diagnosed with PLRO at the "
+        "clinics from 2010 to 2019 were retrieved from a retrospectively collected database. "
+        "The answer rests on that statement: how the database was searched and how many "
+        "patients were screened are not reported.",
+        "Report how the records were searched, how many patients were screened and how many "
+        "were excluded, and why.",
     ),
     ChecklistItem(
         5, "Did the case series have complete inclusion of participants?", "unclear",
@@ -805,16 +885,19 @@ JBI_CHECKLIST: list[ChecklistItem] = [
     ),
     ChecklistItem(
         6, "Was there clear reporting of the demographics of the participants in the study?", "no",
-        "Age is tabulated, but parity is only asserted, body mass index, ethnicity and "
-        "nutrition are absent, and the text's age summary (mean 29.75) does not match Table I.",
+        "Age is tabulated and parity, twins and smoking are given, but body mass index, "
+        "nutrition and calcium intake, which the paper's own introduction lists as risk "
+        "factors, are not reported, and the text's age summary (mean 29.75) does not match "
+        "Table I.",
         "Tabulate parity, body mass index, diet and calcium intake, and compute the summaries "
         "from the table.",
     ),
     ChecklistItem(
-        7, "Was there clear reporting of clinical information of the participants?", "no",
-        "Symptoms, T-scores and laboratory values are tabulated, but fracture levels are named "
-        "for three of the seven patients said to have spinal involvement, doses differ between "
-        "sections, the bisphosphonate is not named and smoker counts disagree.",
+        7, "Was there clear reporting of clinical information of the participants?", "unclear",
+        "Symptoms, VAS, T-scores, laboratory values and management are tabulated for every "
+        "patient, a strength of the report; but fracture levels are named for three of the "
+        "seven patients said to have spinal involvement, doses differ between sections, the "
+        "bisphosphonate is not named and the smoker counts disagree.",
         "Give for every patient the MRI findings, every drug with agent, dose and duration, "
         "and breast-feeding status with dates.",
     ),
@@ -834,9 +917,9 @@ JBI_CHECKLIST: list[ChecklistItem] = [
     ),
     ChecklistItem(
         10, "Was statistical analysis appropriate?", "no",
-        "Only descriptive statistics are used, which suits ten patients, but several do not "
-        "reproduce from the tables, the SD convention is not stated, and a 'no significant "
-        "difference' is reported with no test named.",
+        "Descriptive statistics suit ten patients, but a 'no significant difference' between "
+        "patients with and without bisphosphonates is reported with no test named, several "
+        "summaries do not reproduce from the tables and the SD convention is not stated.",
         "Describe every summary from the tabulated data, name the SD convention, and avoid "
         "significance language without a stated test.",
     ),

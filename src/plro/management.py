@@ -211,7 +211,11 @@ def intervention_matrix(patients: pd.DataFrame) -> pd.DataFrame:
 def text_only_interventions() -> pd.DataFrame:
     """Measures the text states for a group without naming patients (not in Table I).
 
-    Columns: ``item``, ``who_the_text_names``, ``quote`` (verbatim-short), ``section``.
+    Columns: ``item``, ``who_the_text_names``, ``quote`` (verbatim-short, from the
+    paper section named in ``section``), ``section``. Besides the analgesia,
+    brace and rest of the Management paragraph, this includes the referral,
+    treatment length, exercise, follow-up schedule and attention to
+    "underlying factors" that the paper mentions only in passing.
     """
     rows = [
         ("Analgesia (diclofenac + paracetamol)", "all patients",
@@ -220,6 +224,17 @@ def text_only_interventions() -> pd.DataFrame:
          "Patients with spinal symptoms wore spinal braces", "Management"),
         ("Bed rest and activity restriction", "patients (all, by implication)",
          "Patients were recommended to have bed rest", "Management"),
+        ("Referral to physical medicine and rehabilitation", "all patients",
+         "All the patients were referred to the outpatient clinics of physical medicine and "
+         "rehabilitation", "Management"),
+        ("Treatment length and exercise programme", "all patients",
+         "All patients received treatment for PLRO for 6 months and started exercise programs",
+         "Discussion"),
+        ("Follow-up visits", "patients (all, by implication)",
+         "Patients were followed up at 1, 3, and 6 months", "Discussion"),
+        ("Management of underlying factors", "not stated",
+         "Management of underlying factors was recommended following a detailed prepregnancy "
+         "history", "Discussion"),
     ]
     return pd.DataFrame(rows, columns=["item", "who_the_text_names", "quote", "section"])
 
@@ -274,8 +289,9 @@ def drug_table() -> pd.DataFrame:
          "Agent, dose and duration not stated anywhere; the Discussion cites "
          "bisphosphonates only from the literature."),
         ("Spinal brace", "wore spinal braces 16 hours a day for first 4 weeks",
-         "short-term use of spinal braces", False,
-         "16 h/day for 4 weeks vs 'short-term' (in the paragraph summarising Laroche et al.)."),
+         "They were asked to wear spinal braces", False,
+         "16 h/day for the first 4 weeks vs no duration; the Discussion's later paragraph "
+         "summarising Laroche et al. adds 'short-term use of spinal braces'."),
         ("Rest and activity", "bed rest and abstain from strenuous physical activities "
          "including weight bearing and forward bending",
          "refrain from strenuous activities, forward bending, and weight lifting", False,
