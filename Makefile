@@ -59,7 +59,7 @@ handout: book
 	$(BIN)/python -m plro.handout _build/html _build/handout.pdf
 
 freeze: $(STAMP)
-	{ grep '^#' requirements.txt; $(BIN)/pip freeze --exclude-editable | grep -v -i '^plro\|^rfc3987-syntax=\|^lark='; echo "-e ."; } > requirements.tmp
+	{ grep '^#' requirements.txt; $(BIN)/pip freeze --all --exclude-editable | grep -v "^pip=\|^setuptools=" | grep -v -i '^plro\|^rfc3987-syntax=\|^lark='; echo "-e ."; } > requirements.tmp
 	mv requirements.tmp requirements.txt
 
 clean:
