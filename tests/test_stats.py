@@ -233,3 +233,11 @@ def test_rank_biserial_vectorised_equals_row_by_row(zero_method):
     looped = [matched_pairs_rank_biserial(r, zero_method=zero_method) for r in rows]
     vectorised = matched_pairs_rank_biserial(rows, zero_method=zero_method, axis=1)
     np.testing.assert_allclose(vectorised, looped, equal_nan=True)
+
+
+def test_signflip_p_depends_on_n_not_on_size_of_the_changes():
+    # Ten all-positive differences give the smallest two-sided p, 2 / 2**10, whether
+    # every patient improved by 1 point or by very different amounts.
+    tiny = signflip_test(np.ones(10))
+    large = signflip_test(np.arange(1, 11) * 3.0)
+    assert tiny.pvalue == large.pvalue == pytest.approx(2 / 2**10)

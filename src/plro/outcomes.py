@@ -161,15 +161,16 @@ def time_to_control(visits: pd.DataFrame, rule: ControlRule) -> pd.DataFrame:
     (right-censored). Visits with a missing VAS are skipped, which widens the
     interval rather than guessing.
     """
-    rows = []
-    for pid, g in visits.sort_values(["patient_id", "month"]).groupby("patient_id", sort=True):
-        obs = g[g["vas"].notna()]
-        months = obs["month"].astype(float).to_numpy()
-        vas = obs["vas"].astype(float).to_numpy()
+    obs = visits.loc[visits["vas"].notna(), ["patient_id", "month", "vas"]]
+    obs = obs.astype(float).sort_values(["patient_id", "month"])
+    ids, starts = np.unique(obs["patient_id"].to_numpy(), return_index=True)
+    rows = []  # plain numpy per patient: this runs for every rule in every table
+    for pid, months, vas in zip(ids, np.split(obs["month"].to_numpy(), starts[1:]),
+                                np.split(obs["vas"].to_numpy(), starts[1:]), strict=True):
         baseline = vas[months == 0][0] if (months == 0).any() else float("nan")
         ok = rule.met(vas, baseline)
         if rule.sustained:
-            ok = np.array([ok[i:].all() for i in range(len(ok))], dtype=bool)
+            ok = np.logical_and.accumulate(ok[::-1])[::-1]  # met here and at every later visit
         hit = np.flatnonzero(ok)
         if hit.size == 0:
             reached, visit, earliest, latest = False, float("nan"), months[-1], float("inf")
@@ -178,7 +179,8 @@ def time_to_control(visits: pd.DataFrame, rule: ControlRule) -> pd.DataFrame:
             reached, visit = True, months[i]
             earliest, latest = (months[i - 1] if i > 0 else months[i]), months[i]
         rows.append({"patient_id": int(pid), "rule": rule.label, "reached": reached,
-                     "visit_month": visit, "earliest_month": earliest, "latest_month": latest})
+                     "visit_month": float(visit), "earliest_month": float(earliest),
+                     "latest_month": float(latest)})
     return pd.DataFrame(rows)
 
 
