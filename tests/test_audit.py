@@ -579,3 +579,22 @@ def test_subset_label_names_runs_and_lists():
     assert audit.subset_label([3, 1, 2, 4]) == "patients 1–4"
     assert audit.subset_label([1, 3, 4]) == "patients 1, 3, 4"
     assert audit.subset_label([2, 3]) == "patients 2, 3"
+
+
+def test_relative_difference_figure_text_fits_the_canvas(table):
+    """Figures are rendered without a tight bounding box, so nothing may overhang the canvas."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from plro.theme import set_theme
+
+    with mpl.rc_context():
+        set_theme()  # as in the chapter: constrained layout, no tight-bbox crop
+        fig = audit.plot_relative_differences(table.reset_index())
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        canvas = fig.bbox
+        for text in [fig.axes[0].title, fig.axes[0].xaxis.label, fig.axes[0].yaxis.label]:
+            box = text.get_window_extent(renderer)
+            assert canvas.x0 - 1 <= box.x0 and box.x1 <= canvas.x1 + 1, f"{text.get_text()!r} overhangs"
+        plt.close(fig)

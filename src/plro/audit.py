@@ -978,6 +978,6 @@ def plot_relative_differences(audit: pd.DataFrame, ax=None):
     ax.invert_yaxis()
     ax.set_xlabel("Relative difference, recomputed vs printed (% of the printed value)")
     ax.set_ylabel("Claim")
-    ax.set_title("How far each recomputed number lies from the printed one")
+    ax.set_title("Recomputed vs printed value, per claim")
     ax.legend(loc="lower left", fontsize=8)
     return fig

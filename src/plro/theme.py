@@ -66,6 +66,23 @@ def set_theme() -> None:
             "svg.fonttype": "none",
         }
     )
+    _inline_without_tight_bbox()
+
+
+def _inline_without_tight_bbox() -> None:
+    """In Jupyter, render each figure once, at its own size.
+
+    The inline backend's default ``bbox_inches="tight"`` draws every figure a
+    second time to crop it; with constrained layout (set above) the figure
+    already fits its canvas, so the extra pass only costs time.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: nothing to configure
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "run_line_magic"):
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
 
 
 def patient_label(patient_id: int) -> str:
