@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -160,63 +156,13 @@ def test_css_has_a_reveal_rule_per_option_and_is_in_the_book_stylesheet():
 # Browser test on the built site
 
 
-def _site_dir() -> Path:
-    site = Path(os.environ.get("PLRO_SITE_DIR", ROOT / "_build" / "html"))
-    page = site / CASE_PAGE
-    if not page.is_file():
-        pytest.fail(
-            f"built page {page} not found: build the book first (make book), "
-            "or point PLRO_SITE_DIR at a built site that includes the seminar case",
-            pytrace=False,
-        )
-    return site
-
-
-@pytest.fixture(scope="module")
-def site_url():
-    """Serve the built site on a loopback port for the duration of the module."""
-    site = _site_dir()
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep pytest output clean
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from plro.browser import CHROMIUM_ARGS, find_chromium
-
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is pinned in requirements.txt
-        pytest.fail("playwright is not installed (pip install -r requirements.txt)", pytrace=False)
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.fail(
-            "no Chromium found: install Debian's 'chromium' or set PLRO_CHROMIUM", pytrace=False
-        )
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
+# The built site is served and the browser launched by the session fixtures in conftest.py.
 
 
 @pytest.mark.browser
 def test_choosing_an_answer_reveals_only_its_feedback(site_url, browser):
     page = browser.new_page()
-    page.goto(f"{site_url}/{CASE_PAGE}", wait_until="load")
+    page.goto(f"{site_url.rstrip('/')}/{CASE_PAGE}", wait_until="load")
     quizzes = page.locator(".plro-quiz")
     assert quizzes.count() >= 3, "the seminar case should hold a quiz of 3-4 questions"
     first = quizzes.first
