@@ -7,8 +7,11 @@ off``), so building it should cost less than running the notebooks does:
     directory, at most 5 s;
 (b) cold build (the first of those builds) at most 1.5 x the time it takes to
     execute every notebook once with nbclient (each in a temporary copy);
-(c) each chapter notebook's kernel execution time (first cell started to last
-    cell finished) at most 5 s;
+(c) each chapter notebook's kernel time (the sum of its cells' execution
+    times: from a cell's execute_input to its execute_reply) at most 5 s; the
+    span from the first cell's start to the last cell's end, which adds the
+    client round-trips between cells, and the wall time with kernel start-up are
+    printed beside it;
 (d) each page's own weight (its HTML plus the images it references, not the
     shared theme assets) under 1 MB, with no ``data:`` URIs embedded in it.
 
@@ -70,8 +73,8 @@ def _timestamp(cell: dict, key: str) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
-def execute(notebook: Path, workdir: Path) -> tuple[float, float]:
-    """Execute a temporary copy of a notebook; return (wall time, kernel execution time).
+def execute(notebook: Path, workdir: Path) -> tuple[float, float, float]:
+    """Execute a temporary copy of a notebook; return (wall time, kernel span, kernel busy time).
 
     The copy runs with the notebook's own folder as working directory, as
     `make notebooks` does, and is written to ``workdir``, never over the original.
@@ -88,8 +91,13 @@ def execute(notebook: Path, workdir: Path) -> tuple[float, float]:
     code = [c for c in nb.cells if c.cell_type == "code"]
     starts = [t for c in code if (t := _timestamp(c, "iopub.execute_input"))]
     ends = [t for c in code if (t := _timestamp(c, "shell.execute_reply"))]
-    kernel = (max(ends) - min(starts)).total_seconds() if starts and ends else wall
-    return wall, kernel
+    span = (max(ends) - min(starts)).total_seconds() if starts and ends else wall
+    busy = sum(
+        (end - begin).total_seconds()
+        for c in code
+        if (begin := _timestamp(c, "iopub.execute_input")) and (end := _timestamp(c, "shell.execute_reply"))
+    )
+    return wall, span, busy
 
 
 def page_weight(site: Path, docname: str) -> tuple[int, int, int, int]:
@@ -121,7 +129,7 @@ def main() -> int:
         exec_dir = tmp_path / "executed"
         exec_dir.mkdir()
         timings = {nb.stem: execute(nb, exec_dir) for nb in notebooks}
-        exec_total = sum(wall for wall, _ in timings.values())
+        exec_total = sum(wall for wall, _, _ in timings.values())
 
         print("cold build ...", flush=True)
         cold, cold_rc, cold_tail = build(out)
@@ -135,10 +143,11 @@ def main() -> int:
         rows.append(Row("warm rebuild, nothing changed (s)", f"{warm:.1f}",
                         f"<= {WARM_BUDGET_S:.0f}", f"cold build: {cold:.1f}",
                         warm_rc == 0 and warm <= WARM_BUDGET_S))
-        for name, (wall, kernel) in timings.items():
-            rows.append(Row(f"execute {name} (s)", f"{kernel:.2f}",
+        for name, (wall, span, busy) in timings.items():
+            rows.append(Row(f"kernel time {name} (s)", f"{busy:.2f}",
                             f"<= {NOTEBOOK_BUDGET_S:.0f}",
-                            f"with kernel start: {wall:.2f}", kernel <= NOTEBOOK_BUDGET_S))
+                            f"first-to-last cell {span:.2f}; with kernel start {wall:.2f}",
+                            busy <= NOTEBOOK_BUDGET_S))
 
         site = out / "_build" / "html"
         for docname in toc_pages():

@@ -10,6 +10,13 @@ failure with a message saying what to do, never a skip.
 
 from __future__ import annotations
 
+import os
+import tempfile
+
+# Each test session starts with an empty validation cache, so the first load of
+# the real data package in a session is always a full frictionless validation.
+os.environ["PLRO_CACHE_DIR"] = tempfile.mkdtemp(prefix="plro-cache-")
+
 import copy
 import functools
 import http.server

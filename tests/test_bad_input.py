@@ -194,3 +194,23 @@ def test_validation_cache_does_not_hide_a_later_edit(data_copy: Path):
                     encoding="utf-8")
     with pytest.raises(PLRODataError, match=r"visits\.csv, row 2, field 'vas'"):
         load_visits(data_copy)
+
+
+def test_validated_content_is_remembered_across_processes(data_copy: Path, tmp_path, monkeypatch):
+    import sys
+
+    import plro.data as data
+
+    monkeypatch.setenv("PLRO_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(data, "_VALIDATED", set())
+    data.validate_package(data_copy)  # full validation; its key is written to the cache
+    assert (tmp_path / "cache" / "validated-packages.txt").is_file()
+    monkeypatch.setattr(data, "_VALIDATED", set())  # as in a new process
+    monkeypatch.setitem(sys.modules, "frictionless", None)  # any real validation would fail
+    data.validate_package(data_copy)  # same bytes: known valid, frictionless not needed
+
+    path = data_copy / "visits.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2,baseline,0,8,", "2,baseline,0,18,", 1),
+                    encoding="utf-8")
+    with pytest.raises(ImportError):  # changed bytes: validation must really run
+        data.validate_package(data_copy)

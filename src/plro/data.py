@@ -6,6 +6,11 @@ anything is parsed. Invalid input raises :class:`PLRODataError`, whose message
 names the file, the row, the field and the problem. Nothing is coerced,
 dropped or guessed, and nothing is ever written to the data folder.
 
+Validation runs once per exact content: a package whose bytes (descriptor and
+every CSV), frictionless version and validator source hash to a key that
+passed before is not re-validated. Keys live in ``$PLRO_CACHE_DIR`` or the user
+cache folder (``~/.cache/plro``); changing any byte forces a full validation.
+
 Typical use in a notebook::
 
     from plro.data import load_patients, load_visits
@@ -15,7 +20,9 @@ Typical use in a notebook::
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +177,54 @@ def _state(data_dir: Path) -> tuple:
     )
 
 
+def _cache_file() -> Path:
+    """Where keys of validated packages are remembered across processes (never in data/)."""
+    base = os.environ.get("PLRO_CACHE_DIR") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    ) / "plro"
+    return Path(base) / "validated-packages.txt"
+
+
+def _content_key(data_dir: Path) -> str | None:
+    """SHA-256 of everything the verdict depends on: the descriptor and every file it
+    names (exact bytes), the frictionless version, and this module's own source."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(version("frictionless").encode())
+    digest.update(Path(__file__).read_bytes())
+    try:
+        descriptor_bytes = (data_dir / "datapackage.json").read_bytes()
+        digest.update(descriptor_bytes)
+        for res in json.loads(descriptor_bytes)["resources"]:
+            digest.update(res["path"].encode() + b"\0")
+            digest.update((data_dir / res["path"]).read_bytes())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # unreadable or malformed: let full validation report it
+    return digest.hexdigest()
+
+
+def _known_valid(key: str | None) -> bool:
+    if key is None:
+        return False
+    try:
+        return key in _cache_file().read_text(encoding="utf-8").split()
+    except OSError:
+        return False
+
+
+def _remember_valid(key: str | None) -> None:
+    if key is None:
+        return
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = path.read_text(encoding="utf-8").split() if path.exists() else []
+        path.write_text("\n".join((keys + [key])[-50:]) + "\n", encoding="utf-8")
+    except OSError:
+        pass  # the cache only saves time; a read-only home just means validating again
+
+
 def validate_package(data_dir: str | Path | None = None) -> None:
     """Validate every file of the data package; raise :class:`PLRODataError` if any is invalid.
 
@@ -178,12 +233,14 @@ def validate_package(data_dir: str | Path | None = None) -> None:
     cell's type and constraints (required, minimum/maximum, enum), primary-key
     uniqueness and foreign keys to ``patients.csv``.
     """
-    from frictionless import Package, system
-
     data_dir = Path(data_dir) if data_dir is not None else DEFAULT_DATA_DIR
     state = _state(data_dir) if data_dir.is_dir() else None
     if state is not None and state in _VALIDATED:
         return  # these exact files already passed validation in this process
+    key = _content_key(data_dir) if state is not None else None
+    if _known_valid(key):
+        _VALIDATED.add(state)
+        return  # these exact bytes passed this same validation before (see _content_key)
     descriptor = _descriptor(data_dir)
     problems: list[DataProblem] = []
     for res in descriptor["resources"]:
@@ -191,6 +248,8 @@ def validate_package(data_dir: str | Path | None = None) -> None:
         problems += _precheck(data_dir / res["path"], fields)
     if problems:
         raise PLRODataError(problems)
+    from frictionless import Package, system
+
     name_of = {res["name"]: res["path"] for res in descriptor["resources"]}
     keys = {
         res["name"]: {"primary": res["schema"].get("primaryKey", [])}
@@ -206,6 +265,7 @@ def validate_package(data_dir: str | Path | None = None) -> None:
         raise PLRODataError(problems)
     if state is not None:
         _VALIDATED.add(state)
+        _remember_valid(key)
 
 
 _VISIT_MONTH = {"baseline": "0", "month_1": "1", "month_3": "3", "month_6": "6"}
