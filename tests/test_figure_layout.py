@@ -6,8 +6,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pytest
 
-from plro.data import load_lab_flags, load_visits
-from plro.outcomes import plot_labs_over_time
+from plro.data import load_lab_flags, load_patients, load_visits
+from plro.outcomes import plot_labs_over_time, plot_vas_trajectories
 from plro.theme import set_theme
 from plro.workup import plot_baseline_labs
 
@@ -38,8 +38,10 @@ def _overhanging(fig) -> list[str]:
 @pytest.mark.parametrize("make", [
     lambda: plot_baseline_labs(load_visits(), load_lab_flags()),
     lambda: plot_labs_over_time(load_visits()),
-], ids=["baseline-labs", "labs-over-time"])
-def test_faceted_lab_figures_fit_their_canvas(make):
+    lambda: plot_vas_trajectories(load_visits(), load_patients(), by="breastfeeding"),
+    lambda: plot_vas_trajectories(load_visits(), load_patients(), by="bisphosphonate"),
+], ids=["baseline-labs", "labs-over-time", "vas-by-breastfeeding", "vas-by-bisphosphonate"])
+def test_faceted_figures_fit_their_canvas(make):
     with mpl.rc_context():
         set_theme()
         fig = make()

@@ -398,7 +398,10 @@ def plot_vas_trajectories(visits: pd.DataFrame, patients: pd.DataFrame, by: str 
     groups = patient_groups(patients, by)
     spec = GROUPINGS[by]["groups"]
     present = [(title, colour) for title, colour in spec.values() if (groups == title).any()]
-    fig, axes = plt.subplots(1, len(present), figsize=WIDE_FIGSIZE, sharey=True, squeeze=False)
+    # A fixed grid instead of constrained layout: same look, less time to draw.
+    fig, axes = plt.subplots(1, len(present), figsize=WIDE_FIGSIZE, sharey=True, squeeze=False,
+                             layout="none", gridspec_kw=dict(left=0.07, right=0.985, bottom=0.13,
+                                                             top=0.86, wspace=0.08))
     for ax, (title, colour) in zip(axes[0], present, strict=True):
         ids = groups.index[groups == title]
         sub = wide.loc[wide.index.isin(ids)]
