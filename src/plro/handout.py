@@ -75,11 +75,19 @@ _CLEAN_CASE_JS = """
       if (!isStage) sec.remove();
     });
   }
-  document.querySelectorAll('.bd-main, .bd-content, .bd-article-container, .bd-article')
-    .forEach((el) => { el.style.maxWidth = 'none'; el.style.width = '100%'; });
+  document.querySelectorAll('.bd-container, .bd-container__inner, .bd-page-width, .bd-main, ' +
+                            '.bd-content, .bd-article-container, .bd-article')
+    .forEach((el) => {
+      el.style.maxWidth = 'none'; el.style.width = '100%';
+      el.style.padding = '0'; el.style.margin = '0';
+    });
   return document.querySelectorAll('section').length;
 }
 """
+
+
+PRINT_WIDTH_PX = 680
+"""Printable width of A4 with 15 mm margins (180 mm at 96 px per inch), in CSS pixels."""
 
 
 class HandoutError(RuntimeError):
@@ -190,9 +198,20 @@ def build_handout(site_dir: str | Path, out_pdf: str | Path) -> Path:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page()
+            # Lay the page out at the printable width of A4 (210 mm - 2 x 15 mm, at 96 px/in)
+            # so the theme's responsive layout matches the paper and no line is cut off.
+            page = browser.new_page(viewport={"width": PRINT_WIDTH_PX, "height": 960})
             page.goto(case.as_uri(), wait_until="load")
             page.evaluate(_CLEAN_CASE_JS, [ANSWER_SELECTORS])
+            overflow = page.evaluate(
+                "() => Math.max(...[...document.querySelectorAll('article p, article li')]"
+                ".map((el) => el.getBoundingClientRect().right), 0)"
+            )
+            if overflow > PRINT_WIDTH_PX + 2:
+                raise HandoutError(
+                    f"the case text is {overflow:.0f} px wide, wider than the printable "
+                    f"{PRINT_WIDTH_PX} px of A4: lines would be cut off in the handout"
+                )
             page.emulate_media(media="print")
             case_pdf = page.pdf(format="A4", print_background=False,
                                 margin={"top": "15mm", "bottom": "15mm",
