@@ -1,4 +1,4 @@
-"""Shared fixtures for the tests of the built site.
+"""Shared fixtures: the source paper's text, and the built site.
 
 The built HTML is read from ``$PLRO_SITE_DIR`` (default ``_build/html``, what
 ``make book`` writes) and its pages from the table of contents, ``$PLRO_TOC``
@@ -20,7 +20,6 @@ os.environ["PLRO_CACHE_DIR"] = tempfile.mkdtemp(prefix="plro-cache-")
 import copy
 import functools
 import http.server
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +29,20 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+PAPER_PATH = Path(os.environ.get(
+    "PLRO_PAPER", REPO_ROOT.parent / "shared" / "seeds" / "004_40e3d9fcfece1dc6.txt"
+))
+"""The source paper's Markdown text: beside the clone, or wherever $PLRO_PAPER points."""
+
+
+@pytest.fixture(scope="session")
+def paper_text() -> str:
+    """The paper's text; a missing file fails the test (never skips) and says where to put it."""
+    assert PAPER_PATH.is_file(), (
+        f"the source paper is expected at {PAPER_PATH} (set PLRO_PAPER to override)"
+    )
+    return PAPER_PATH.read_text(encoding="utf-8")
 
 
 def site_dir() -> Path:

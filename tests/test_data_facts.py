@@ -7,25 +7,12 @@ so a wrong transcription fails here.
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
-from pathlib import Path
 
 import pytest
 
 from plro.data import load_imaging_findings, load_lab_flags, load_patients, load_visits
-
-PAPER = Path(os.environ.get(
-    "PLRO_PAPER",
-    Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_40e3d9fcfece1dc6.txt",
-))
-
-
-@pytest.fixture(scope="module")
-def paper_text() -> str:
-    assert PAPER.is_file(), f"the source paper is expected at {PAPER} (set PLRO_PAPER to override)"
-    return PAPER.read_text(encoding="utf-8")
 
 
 def _ids(text: str) -> set[int]:
