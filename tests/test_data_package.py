@@ -74,3 +74,19 @@ def test_missing_values_are_na_not_zero():
     row = v.loc[(5, "month_6")]
     assert row[["calcium_mg_dl", "magnesium_mg_dl", "vitamin_d_25oh", "alp_u_l", "pth_pg_ml"]].isna().all()
     assert row["vas"] == 0
+
+
+def test_data_readme_counts_match_the_data():
+    """The counts data/README.md states are the counts in the files, so the README cannot go stale."""
+    import re
+
+    readme = (DEFAULT_DATA_DIR / "README.md").read_text(encoding="utf-8")
+    rows = re.finditer(r"^\| `(\w+)\.csv` \| [^|]*\((\d+)\) \|", readme, re.M)
+    stated = {m.group(1): int(m.group(2)) for m in rows}
+    assert set(stated) == {"patients", "visits", "lab_flags", "imaging_findings"}
+    for name, count in stated.items():
+        assert len(load_table(name)) == count, name
+    na, total = map(int, re.search(r"N/A for (\d+) of its (\d+) laboratory values", readme).groups())
+    lab_columns = ["calcium_mg_dl", "magnesium_mg_dl", "vitamin_d_25oh", "alp_u_l", "pth_pg_ml"]
+    labs = load_table("visits")[lab_columns]
+    assert (na, total) == (int(labs.isna().sum().sum()), labs.size)
