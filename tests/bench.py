@@ -121,6 +121,10 @@ def page_weight(site: Path, docname: str) -> tuple[int, int, int, int]:
 def main() -> int:
     rows: list[Row] = []
     notebooks = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+    pages = toc_pages()
+    if not notebooks or len(pages) < 2:
+        print(f"nothing to measure: {len(notebooks)} notebooks, {len(pages)} toc pages")
+        return 1
     with tempfile.TemporaryDirectory(prefix="plro-bench-") as tmp:
         tmp_path = Path(tmp)
         out = tmp_path / "book"
@@ -150,7 +154,7 @@ def main() -> int:
                             busy <= NOTEBOOK_BUDGET_S))
 
         site = out / "_build" / "html"
-        for docname in toc_pages():
+        for docname in pages:
             if not (site / page_html(docname)).is_file():
                 rows.append(Row(f"page {docname}", "not built", "built", "", False))
                 continue

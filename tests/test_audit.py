@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import statistics
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,10 +28,6 @@ from plro import audit  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 NOTEBOOK = ROOT / "notebooks" / "06-reproducing-the-paper.ipynb"
-PAPER = Path(os.environ.get(
-    "PLRO_PAPER",
-    Path(__file__).resolve().parents[2] / "shared" / "seeds" / "004_40e3d9fcfece1dc6.txt",
-))
 
 
 # ------------------------------------------------------------ raw CSV access
@@ -73,8 +68,7 @@ def summary(values):
 
 
 def symptoms(test):
-    chosen = ids(p for p in PATIENTS if test(p["symptoms"].lower()))
-    return chosen
+    return ids(p for p in PATIENTS if test(p["symptoms"].lower()))
 
 
 def vas(pid, visit):
@@ -114,6 +108,21 @@ def vertebroplasty():
     return [p for p in PATIENTS if p["vertebroplasty"] == "true"]
 
 
+def has_all_t_scores(p):
+    return all(p[c] != "" for c in ("t_score_l1_l4", "t_score_l2_l4", "t_score_femoral_neck"))
+
+
+# Symptom claims come in pairs (a percentage and a count) tested on Table I's text.
+SYMPTOM_TESTS = {
+    "back_lbp": lambda s: s == "back and low back pain",
+    "hip_lbp": lambda s: s == "hip and low back pain",
+    "hip_ankle": lambda s: "ankle" in s,
+    "hip_inguinal": lambda s: "inguinal" in s,
+    "lbp_only": lambda s: s == "low back pain",
+}
+VERTEBROPLASTY_LEVELS = sorted(i["site"] for i in IMAGING if i["finding"] == "vertebroplasty")
+
+
 def all_have(month):
     seen = {v["patient_id"] for v in VISITS if v["month"] == str(month) and v["vas"] != ""}
     return (month if seen == {p["patient_id"] for p in PATIENTS} else None), None, None, None
@@ -139,16 +148,9 @@ EXPECTED = {
     "mgmt_bisphosphonate": count(p for p in PATIENTS if p["bisphosphonate"] == "true"),
     **{cid: count(vertebroplasty()) for cid in
        ["abs_vertebroplasty", "mgmt_vertebroplasty_patient", "disc_vertebroplasty_patients"]},
-    "cs_symptom_back_lbp_pct": percent(symptoms(lambda s: s == "back and low back pain")),
-    "cs_symptom_back_lbp_n": count(p for p in PATIENTS if p["symptoms"] == "Back and low back pain"),
-    "cs_symptom_hip_lbp_pct": percent(symptoms(lambda s: s == "hip and low back pain")),
-    "cs_symptom_hip_lbp_n": count(p for p in PATIENTS if p["symptoms"] == "Hip and low back pain"),
-    "cs_symptom_hip_ankle_pct": percent(symptoms(lambda s: "ankle" in s)),
-    "cs_symptom_hip_ankle_n": count(p for p in PATIENTS if "ankle" in p["symptoms"]),
-    "cs_symptom_hip_inguinal_pct": percent(symptoms(lambda s: "inguinal" in s)),
-    "cs_symptom_hip_inguinal_n": count(p for p in PATIENTS if "inguinal" in p["symptoms"]),
-    "cs_symptom_lbp_only_pct": percent(symptoms(lambda s: s == "low back pain")),
-    "cs_symptom_lbp_only_n": count(p for p in PATIENTS if p["symptoms"] == "Low back pain"),
+    **{f"cs_symptom_{name}_pct": percent(symptoms(test)) for name, test in SYMPTOM_TESTS.items()},
+    **{f"cs_symptom_{name}_n": (len(symptoms(test)), None, None, symptoms(test))
+       for name, test in SYMPTOM_TESTS.items()},
     "cs_low_back_pain_pct": percent(symptoms(lambda s: "low back pain" in s)),
     "cs_vas_mean": summary([int(v["vas"]) for v in VISITS if v["visit"] == "baseline"]) + (None,),
     **{cid: count(p for p in PATIENTS if vas(p["patient_id"], "month_1")
@@ -166,7 +168,7 @@ EXPECTED = {
     "cs_tscore_l2_l4_mean": summary(column("t_score_l2_l4")) + (None,),
     "cs_tscore_fn_mean": summary(column("t_score_femoral_neck")) + (None,),
     "mgmt_vertebroplasty_vas": (vas(vertebroplasty()[0]["patient_id"], "month_1"), None, None, None),
-    **{cid: (3, None, None, levels(4, "vertebroplasty")) for cid in
+    **{cid: (len(VERTEBROPLASTY_LEVELS), None, None, VERTEBROPLASTY_LEVELS) for cid in
        ["mgmt_vertebroplasty_levels", "ti_vertebroplasty_levels", "tii_vertebroplasty_levels",
         "disc_vertebroplasty_levels"]},
     "tii_p8_fracture_levels": (len(levels(8, "compression_fracture")), None, None,
@@ -182,14 +184,8 @@ EXPECTED = {
     "disc_follow_up_1": all_have(1),
     "disc_follow_up_3": all_have(3),
     "disc_follow_up_6": all_have(6),
-    **{cid: count(
-        p for p in PATIENTS
-        if all(p[c] != "" for c in ("t_score_l1_l4", "t_score_l2_l4", "t_score_femoral_neck"))
-    ) for cid in ["cs_bmd_all_patients"]},
-    "disc_bmd_n_patients": count(
-        p for p in PATIENTS
-        if all(p[c] != "" for c in ("t_score_l1_l4", "t_score_l2_l4", "t_score_femoral_neck"))
-    ),
+    **{cid: count(p for p in PATIENTS if has_all_t_scores(p))
+       for cid in ["cs_bmd_all_patients", "disc_bmd_n_patients"]},
     "disc_calcium_normal": (sum(f["analyte"] == "calcium_mg_dl" for f in FLAGS), None, None, None),
     "disc_tanriover_year": (int(bib_field(20, "year")), None, None, None),
     "disc_laroche_cohort": (int(re.search(r"(\d+) patients", bib_field(9, "title")).group(1)),
@@ -297,20 +293,22 @@ def normalise(text):
     return re.sub(r"\s+\)", ")", text).strip()
 
 
-SECTION_MARKS = [
-    ("abstract", "## ABSTRACT", "## INTRODUCTION"),
-    ("introduction", "## INTRODUCTION", "## ■ MATERIAL and METHODS"),
-    ("methods", "## ■ MATERIAL and METHODS", "### Case Series"),
-    ("case_series", "### Case Series", "### Management"),
-    ("management", "### Management", "All patients had meaningful pain relief and symptom"),
-    ("results", "All patients had meaningful pain relief and symptom", "**Table I:**"),
-    ("table_i", "**Table I:**", "**Table II:**"),
-    ("table_ii", "**Table II:**", "**DISCUSSION**"),
-    ("discussion", "**DISCUSSION**", "**Figure 1:**"),
-    ("figure_captions", "**Figure 1:**", "Osteoporosis is a progressive"),
-    ("discussion", "Osteoporosis is a progressive", "## ■ CONCLUSION"),
-    ("conclusion", "## ■ CONCLUSION", "## ■ AUTHORSHIP"),
+# Where each section of the paper's text starts; it ends where the next one starts.
+SECTION_STARTS = [
+    ("abstract", "## ABSTRACT"),
+    ("introduction", "## INTRODUCTION"),
+    ("methods", "## ■ MATERIAL and METHODS"),
+    ("case_series", "### Case Series"),
+    ("management", "### Management"),
+    ("results", "All patients had meaningful pain relief and symptom"),
+    ("table_i", "**Table I:**"),
+    ("table_ii", "**Table II:**"),
+    ("discussion", "**DISCUSSION**"),
+    ("figure_captions", "**Figure 1:**"),
+    ("discussion", "Osteoporosis is a progressive"),  # the Discussion resumes after the captions
+    ("conclusion", "## ■ CONCLUSION"),
 ]
+TEXT_END = "## ■ AUTHORSHIP"
 WORD_VALUES = {"one": 1, "a patient": 1, "two": 2, "three": 3, "four": 4, "seven": 7, "six": 6,
                "fifty": 50, "once": 1, "twice": 2, "thrice": 3, "annually": 1, "a year": 1,
                "first": 1, "third": 3, "last": 3, "none": 0, "all patients": 10, "all the patients": 10,
@@ -318,14 +316,13 @@ WORD_VALUES = {"one": 1, "a patient": 1, "two": 2, "three": 3, "four": 4, "seven
 
 
 @pytest.fixture(scope="module")
-def sections():
-    assert PAPER.is_file(), f"the source paper is expected at {PAPER} (set PLRO_PAPER to override)"
-    raw = PAPER.read_text(encoding="utf-8")
+def sections(paper_text):
     orcid = re.compile(r"\d{4}[- ]\d{4}[- ]\d{4}[- ]\d{3}[\dX]")
-    text = normalise("\n".join(line for line in raw.splitlines() if not orcid.search(line)))
-    spans = {}
-    for name, start, end in SECTION_MARKS:
-        i = text.index(start)
+    text = normalise("\n".join(line for line in paper_text.splitlines() if not orcid.search(line)))
+    ends = [start for _, start in SECTION_STARTS[1:]] + [TEXT_END]
+    spans, i = {}, 0
+    for (name, start), end in zip(SECTION_STARTS, ends, strict=True):
+        i = text.index(start, i)
         spans.setdefault(name, []).append(text[i:text.index(end, i + 1)])
     return spans
 
@@ -390,6 +387,25 @@ def test_every_number_in_the_prose_belongs_to_a_claim(sections):
     assert not uncovered, uncovered
 
 
+def test_cohort_reported_in_text_agrees_with_the_claims():
+    """plro.cohort.REPORTED_IN_TEXT types the Case Series summaries again: both copies must agree."""
+    from plro.cohort import REPORTED_IN_TEXT
+
+    claim_of = {"age_years": ("cs_age_mean", "cs_age_median"),
+                "postpartum_week_at_diagnosis": ("cs_onset_mean", "cs_onset_median"),
+                "vas_table_i": ("cs_vas_mean", None),
+                "t_score_l1_l4": ("cs_tscore_l1_l4_mean", None),
+                "t_score_l2_l4": ("cs_tscore_l2_l4_mean", None),
+                "t_score_femoral_neck": ("cs_tscore_fn_mean", None)}
+    assert set(REPORTED_IN_TEXT) == set(claim_of)
+    for column, (mean_id, median_id) in claim_of.items():
+        printed = REPORTED_IN_TEXT[column]
+        assert printed["mean"] == float(CLAIM[mean_id]["reported_value"]), column
+        assert printed["sd"] == float(CLAIM[mean_id]["reported_sd"]), column
+        median = None if median_id is None else float(CLAIM[median_id]["reported_value"])
+        assert printed["median"] == median, column
+
+
 def test_claims_per_section_match_hand_count():
     # Hand count made reading the paper sentence by sentence (see the CSV's quotes).
     hand = {"abstract": 7, "introduction": 11, "methods": 2, "case_series": 34, "management": 15,
@@ -446,8 +462,12 @@ def test_calcium_in_carbonate():
 
 
 def test_reference_list_and_duplicates():
+    from plro.background import REFERENCE_KEYS
+
     refs = audit.reference_list()
     assert list(refs["number"]) == list(range(1, 24))
+    # references.bib's notes and plro.background's number -> key map are two transcriptions
+    assert dict(zip(refs["number"], refs["key"], strict=True)) == REFERENCE_KEYS
     dup = audit.duplicate_references(refs)
     assert list(dup["reference_numbers"]) == ["2, 3"]
 
@@ -459,18 +479,6 @@ def test_lab_interval_check_counts_against_raw_values():
     assert out.loc["Serum magnesium", "arrows"] == sum(f["analyte"] == "magnesium_mg_dl" for f in FLAGS)
     ca = [float(v["calcium_mg_dl"]) for v in VISITS if v["calcium_mg_dl"]]
     assert out.loc["Serum total calcium", "below"] == sum(x < 8.5 for x in ca)
-
-
-def test_pain_control_definitions_from_raw_visits():
-    out = audit.pain_control_definitions(thresholds=[2]).iloc[0]
-    firsts = []
-    for p in PATIENTS:
-        months = [int(v["month"]) for v in VISITS
-                  if v["patient_id"] == p["patient_id"] and v["month"] != "0" and int(v["vas"]) <= 2]
-        if months:
-            firsts.append(min(months))
-    assert out["patients reaching it"] == len(firsts)
-    assert out["mean months"] == pytest.approx(statistics.mean(firsts), abs=0.005)
 
 
 def test_subsets_reproducing_finds_the_first_eight_for_age():

@@ -8,7 +8,6 @@ reference list (first author's surname + year).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -26,20 +25,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from plro import background as bg  # noqa: E402
 from plro.data import load_patients  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-BIB = REPO / "book" / "references.bib"
-PAPER = Path(
-    os.environ.get(
-        "PLRO_PAPER",
-        REPO.parent / "shared" / "seeds" / "004_40e3d9fcfece1dc6.txt",
-    )
-)
-
-
-@pytest.fixture(scope="module")
-def paper_text() -> str:
-    assert PAPER.is_file(), f"the source paper is expected at {PAPER} (set PLRO_PAPER to override)"
-    return PAPER.read_text(encoding="utf-8")
+BIB = Path(__file__).resolve().parents[1] / "book" / "references.bib"
 
 
 @pytest.fixture(scope="module")
@@ -111,11 +97,40 @@ def test_quoted_fact_rejects_unknown_name():
 # ------------------------------------------------------------------ quoted values
 
 
-def test_incidence_matches_paper(paper_text):
-    m = _search(r"incidence of\s+([\d.]+) in 100,000 women\..*?even higher \(([\d,]+)\)", paper_text)
-    assert bg.incidence_per_100k() == float(m.group(1))
-    assert bg.quoted_fact("incidence").ref_numbers == _refs(m.group(2))
-    assert bg.quoted_fact("incidence").citation_keys == ("hellmeyer2004",)
+# One number per fact: (fact name, the paper's sentence with the value and the printed
+# reference numbers as groups 1 and 2, the bibliography keys of those references).
+SINGLE_NUMBER_FACTS = [
+    ("incidence",
+     r"incidence of\s+([\d.]+) in 100,000 women\..*?even higher \(([\d,]+)\)",
+     ("hellmeyer2004",)),
+    ("calcium_reserve_share",
+     r"(\d+)% of maternal calcium reserve transfers to the baby during pregnancy and"
+     r" lactation \(([\d,]+)\)",
+     ("eisman1998",)),
+    ("pregnancy_low_back_pain",
+     r"Pregnancy-related low back pain was reported in ([\d.]+)% of the women.*?"
+     r"new pregnancies \(([\d,]+)\)",
+     ("sencan2018",)),
+    ("osteoporosis_age_threshold",
+     r"older than (\d+) years, and PLRO is.*?management \(([\d,]+)\)",
+     ("zhang2017",)),
+]
+MINERAL_FACTS = ["calcium_lost", "phosphorus_lost", "magnesium_lost"]
+
+
+@pytest.mark.parametrize(("name", "pattern", "keys"), SINGLE_NUMBER_FACTS,
+                         ids=[f[0] for f in SINGLE_NUMBER_FACTS])
+def test_single_number_fact_matches_paper(paper_text, name, pattern, keys):
+    m = _search(pattern, paper_text)
+    fact = bg.quoted_fact(name)
+    assert fact.value == float(m.group(1))
+    assert fact.ref_numbers == _refs(m.group(2))
+    assert fact.citation_keys == keys
+
+
+def test_every_quoted_fact_is_checked_against_the_paper():
+    checked = {f[0] for f in SINGLE_NUMBER_FACTS} | set(MINERAL_FACTS)
+    assert {f.name for f in bg.QUOTED_FACTS} == checked
 
 
 def test_one_in_n_is_the_inverse_of_the_incidence(paper_text):
@@ -135,33 +150,7 @@ def test_mineral_transfer_matches_paper(paper_text):
     assert list(minerals["grams"]) == [float(m.group(i)) for i in (1, 2, 3)]
     assert set(minerals["ref_number"]) == set(_refs(m.group(4)))
     assert set(minerals["citation_key"]) == {"kovacs2016"}
-
-
-def test_calcium_reserve_share_matches_paper(paper_text):
-    m = _search(
-        r"(\d+)% of maternal calcium reserve transfers to the baby during pregnancy and"
-        r" lactation \(([\d,]+)\)",
-        paper_text,
-    )
-    assert bg.calcium_reserve_share_percent() == float(m.group(1))
-    assert bg.quoted_fact("calcium_reserve_share").ref_numbers == _refs(m.group(2))
-    assert bg.quoted_fact("calcium_reserve_share").citation_keys == ("eisman1998",)
-
-
-def test_pregnancy_low_back_pain_matches_paper(paper_text):
-    m = _search(
-        r"Pregnancy-related low back pain was reported in ([\d.]+)% of the women.*?"
-        r"new pregnancies \(([\d,]+)\)",
-        paper_text,
-    )
-    assert bg.pregnancy_low_back_pain_percent() == float(m.group(1))
-    assert bg.quoted_fact("pregnancy_low_back_pain").ref_numbers == _refs(m.group(2))
-
-
-def test_osteoporosis_age_threshold_matches_paper(paper_text):
-    m = _search(r"older than (\d+) years, and PLRO is.*?management \(([\d,]+)\)", paper_text)
-    assert bg.osteoporosis_age_threshold_years() == float(m.group(1))
-    assert bg.quoted_fact("osteoporosis_age_threshold").ref_numbers == _refs(m.group(2))
+    assert [bg.quoted_fact(n).value for n in MINERAL_FACTS] == [float(m.group(i)) for i in (1, 2, 3)]
 
 
 def test_hypercalciuria_statement_is_reference_13(paper_text):
@@ -216,29 +205,6 @@ def test_risk_factor_lists_differ():
     assert "mechanical and metabolism stress" in only_intro
     assert only_disc == ["low physical activity"]
     assert table["in_both"].sum() == 5
-
-
-# ------------------------------------------------------------------ diagnosis weeks
-
-
-def test_diagnosis_week_summary_recomputed():
-    weeks = pd.Series([24, 4, 2, 8, 7, 4, 3, 3, 2, 4])  # Table I 'Postpartum N', patients 1-10
-    summary = bg.diagnosis_week_summary(weeks)
-    assert summary == {"n": 10, "min": 2.0, "max": 24.0, "median": 4.0, "mean": 6.1}
-
-
-def test_diagnosis_week_summary_of_the_data_matches_table_i():
-    weeks = load_patients()["postpartum_week_at_diagnosis"]
-    summary = bg.diagnosis_week_summary(weeks)
-    assert (summary["min"], summary["max"]) == (2.0, 24.0)  # the text's 'postpartum 2-24 weeks'
-    assert summary["median"] == 4.0  # the text's 'median 4 weeks'
-
-
-def test_diagnosis_week_summary_refuses_missing_and_negative():
-    with pytest.raises(ValueError, match="missing"):
-        bg.diagnosis_week_summary(pd.Series([2.0, None]))
-    with pytest.raises(ValueError, match="zero or more"):
-        bg.diagnosis_week_summary(pd.Series([2, -1]))
 
 
 # ------------------------------------------------------------------ figures

@@ -255,6 +255,15 @@ def test_parser_finds_first_unlinked_use(tmp_path, entries):
     assert unknown == []
 
 
+def test_source_lists_are_not_empty():
+    """The per-file checks below would pass vacuously if the globs found nothing."""
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks, f"no notebooks found under {ROOT / 'notebooks'}"
+    assert (ROOT / "book" / "teaching" / "facilitator-guide.md") in linked_sources()
+    assert set(notebooks) <= set(linked_sources()) <= set(chapter_sources())
+    assert (ROOT / "book" / "intro.md") in chapter_sources()
+
+
 def test_every_glossary_term_is_used_in_the_book(entries):
     used: set[str] = set()
     for path in chapter_sources():

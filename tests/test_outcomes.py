@@ -1,10 +1,13 @@
 """Tests for plro.outcomes: time to control, claim checks and the two figure helpers.
 
-Expected values come from synthetic visits worked out by hand, or from the
-paper's Table II typed in below (never from the code under test).
+Expected values come from synthetic visits worked out by hand, from the
+paper's Table II typed in below, or from the paper's text itself (the
+``paper_text`` fixture of conftest.py); never from the code under test.
 """
 
 from __future__ import annotations
+
+import re
 
 import matplotlib
 
@@ -15,11 +18,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plro.data import load_patients, load_visits
+from plro.data import load_lab_flags, load_patients, load_visits
 from plro.labs import REFERENCE_INTERVALS
 from plro.outcomes import (
     VAS_LABEL,
+    control_intervals,
     fall_at_least,
+    interval_text,
+    lab_interval_counts,
     latest_controllers,
     missing_lab_counts,
     month1_relief,
@@ -58,6 +64,14 @@ def _first_month(values, ok) -> float:
     """Independent reference: month of the first visit where ok(value) holds, NaN if none."""
     for month, value in zip(MONTHS, values, strict=True):
         if ok(value):
+            return month
+    return float("nan")
+
+
+def _first_sustained_month(values, limit) -> float:
+    """Independent reference: first month from which every later VAS is <= limit."""
+    for i, month in enumerate(MONTHS):
+        if all(v <= limit for v in values[i:]):
             return month
     return float("nan")
 
@@ -111,6 +125,33 @@ def test_time_to_control_sustained_rule():
     assert time_to_control(frame, vas_at_most(1, sustained=True)).iloc[0]["visit_month"] == 6
 
 
+def test_time_to_control_ignores_row_order_and_mixed_missing():
+    rows = {1: (8, None, 2, 1), 2: (9, 9, None, 7), 3: (2, 2, 1, 0), 4: (7, 5, 4, None)}
+    frame = _synthetic(rows).sample(frac=1, random_state=3)  # rows shuffled
+    tt = time_to_control(frame, vas_at_most(2)).set_index("patient_id")
+    assert list(tt.index) == [1, 2, 3, 4]
+    for pid, values in rows.items():
+        expected = _first_month(values, lambda v: v is not None and v <= 2)
+        got = tt.loc[pid, "visit_month"]
+        assert (np.isnan(expected) and np.isnan(got)) or got == expected, pid
+    # patient 4: last reported visit is month 3, so she is censored after 3, not 6
+    assert tt.loc[4, "earliest_month"] == 3 and np.isinf(tt.loc[4, "latest_month"])
+
+
+def test_interval_text_three_cases():
+    assert interval_text(0, 0) == "0"  # met at baseline: known exactly
+    assert interval_text(1, 3) == "(1, 3]"
+    assert interval_text(6, float("inf")) == "> 6"  # not reached by the last visit
+    assert interval_text(3, float("inf")) == "> 3"  # last reported visit was month 3
+
+
+def test_control_intervals_synthetic():
+    frame = _synthetic({1: (8, 4, 2, 0), 2: (9, 9, 8, 7), 3: (2, 2, 1, 0), 4: (8, None, 2, 1)})
+    shown = control_intervals(frame, vas_at_most(2))
+    assert shown.name == "VAS ≤ 2"
+    assert shown.to_dict() == {"P1": "(1, 3]", "P2": "> 6", "P3": "0", "P4": "(0, 3]"}
+
+
 def test_relative_fall_needs_positive_baseline():
     with pytest.raises(ValueError, match="baseline"):
         time_to_control(_synthetic({1: (0, 0, 0, 0)}), fall_at_least(0.5))
@@ -131,6 +172,15 @@ def test_patient_8_times_from_table_ii(visits):
     assert (tt3["earliest_month"], tt3["latest_month"]) == (1, 3)
     assert (tt2["earliest_month"], tt2["latest_month"]) == (3, 6)
     assert tt50["visit_month"] == 3
+
+
+def test_sustained_vas_le_1_from_table_ii(visits):
+    tt = time_to_control(visits, vas_at_most(1, sustained=True)).set_index("patient_id")
+    expected = {pid: _first_sustained_month(v, 1) for pid, v in TABLE_II_VAS.items()}
+    assert tt["visit_month"].to_dict() == expected
+    # patient 3 (VAS 7, 1, 2, 0) is the one the sustained rule moves: month 1 -> month 6
+    assert expected[3] == 6 and _first_month(TABLE_II_VAS[3], lambda v: v <= 1) == 1
+    assert tt["visit_month"].mean() == pytest.approx(sum(expected.values()) / 10)
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
@@ -163,6 +213,49 @@ def test_no_threshold_rule_reproduces_2_4_months(visits):
     assert check.loc["VAS ≤ 2", "attainable"]
 
 
+def _table_ii_labs(paper_text: str) -> dict[str, list[str]]:
+    """Table II's five laboratory columns as printed (cells like "8.3↓", "N/A"), from the paper."""
+    columns = ["calcium_mg_dl", "magnesium_mg_dl", "vitamin_d_25oh", "alp_u_l", "pth_pg_ml"]
+    table = paper_text.split("**Table II:**", 1)[1]
+    cells: dict[str, list[str]] = {c: [] for c in columns}
+    for line in table.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 8 and re.search(r"Baseline|month", fields[1]):
+            for column, cell in zip(columns, fields[3:8], strict=True):
+                cells[column].append(cell.strip())
+    return cells
+
+
+def test_lab_interval_counts_match_table_ii_as_printed(visits, paper_text):
+    printed = _table_ii_labs(paper_text)
+    assert all(len(cells) == 40 for cells in printed.values())  # 10 patients x 4 visits
+    counts = lab_interval_counts(visits, load_lab_flags())
+    assert list(counts.index) == list(printed)
+    for column, cells in printed.items():
+        values = [float(c.rstrip("↑↓")) for c in cells if c != "N/A"]
+        ref = REFERENCE_INTERVALS[column]
+        assert counts.loc[column, "reported"] == len(values), column
+        assert counts.loc[column, "below"] == sum(v < ref.low for v in values), column
+        assert counts.loc[column, "above"] == sum(v > ref.high for v in values), column
+        assert counts.loc[column, "flagged low"] == sum(c.endswith("↓") for c in cells), column
+        assert counts.loc[column, "flagged high"] == sum(c.endswith("↑") for c in cells), column
+    # the Discussion's "calcium ... within normal limits" against Table II: 3 down, 1 up arrow
+    assert tuple(counts.loc["calcium_mg_dl", ["flagged low", "flagged high"]]) == (3, 1)
+
+
+def test_reported_mean_check_defaults_are_the_papers_numbers(visits, paper_text):
+    mean = re.search(r"mean duration of pain control[^.]*? was ([\d.]+) months", paper_text)
+    times = re.search(r"patient (\d+) of ([\d.]+) months and patient (\d+) with ([\d.]+) months",
+                      paper_text)
+    assert mean and times
+    from_paper = reported_mean_check(
+        visits, reported_mean=float(mean.group(1)),
+        reported_times={int(times.group(1)): float(times.group(2)),
+                        int(times.group(3)): float(times.group(4))},
+    )
+    pd.testing.assert_frame_equal(reported_mean_check(visits), from_paper)
+
+
 def test_latest_controllers_include_patient_9(visits):
     latest = latest_controllers(visits, [vas_at_most(2), vas_at_most(3)])
     # Table II: P8, P9, P10 are the only patients still above 2 at month 3
@@ -179,6 +272,11 @@ def test_month1_relief_thresholds(visits):
     assert relief["fall ≥ 50%"].sum() == expected_50
 
 
+def test_no_symptom_resolution_at_one_month_in_table_ii(visits):
+    # The paper claims "symptom resolution" at one month; Table II's 1-month VAS never is 0.
+    month1 = vas_wide(visits)[1]
+    assert (month1 == 0).sum() == 0
+    assert month1.min() == min(v[1] for v in TABLE_II_VAS.values())
 def test_missing_lab_counts_from_table_ii(visits):
     counts = missing_lab_counts(visits)
     # Table II baseline PTH is N/A for patients 1, 2, 3, 6 and 10
@@ -191,6 +289,13 @@ def test_missing_lab_counts_from_table_ii(visits):
 # --------------------------------------------------------------------- figures
 def _lines(ax, gid):
     return [line for line in ax.get_lines() if line.get_gid() == gid]
+
+
+def _band_limits(ax, patch):
+    """Data y-limits of an axhspan patch (whatever its patch class)."""
+    verts = patch.get_transform().transform(patch.get_path().vertices)
+    ys = ax.transData.inverted().transform(verts)[:, 1]
+    return float(ys.min()), float(ys.max())
 
 
 def test_vas_figure_ten_patients_one_median(visits, patients):
@@ -246,13 +351,6 @@ def test_labs_figure_five_facets_with_reference_bands(visits):
         assert "months" in ax.get_xlabel()
 
 
-def _band_limits(ax, patch):
-    """Data y-limits of an axhspan patch (whatever its patch class)."""
-    verts = patch.get_transform().transform(patch.get_path().vertices)
-    ys = ax.transData.inverted().transform(verts)[:, 1]
-    return float(ys.min()), float(ys.max())
-
-
 def test_labs_figure_leaves_missing_values_as_gaps(visits):
     fig = plot_labs_over_time(visits)
     calcium = next(ax for ax in fig.axes if "calcium" in ax.get_title().lower())
@@ -261,41 +359,3 @@ def test_labs_figure_leaves_missing_values_as_gaps(visits):
     y = np.asarray(p8.get_ydata(), dtype=float)
     assert y[0] == pytest.approx(9.2) and y[3] == pytest.approx(9.0)
     assert np.isnan(y[1]) and np.isnan(y[2])
-
-
-# ------------------------------------------- added checks (row order, sustained)
-def test_time_to_control_ignores_row_order_and_mixed_missing():
-    rows = {1: (8, None, 2, 1), 2: (9, 9, None, 7), 3: (2, 2, 1, 0), 4: (7, 5, 4, None)}
-    frame = _synthetic(rows).sample(frac=1, random_state=3)  # rows shuffled
-    tt = time_to_control(frame, vas_at_most(2)).set_index("patient_id")
-    assert list(tt.index) == [1, 2, 3, 4]
-    for pid, values in rows.items():
-        expected = _first_month(values, lambda v: v is not None and v <= 2)
-        got = tt.loc[pid, "visit_month"]
-        assert (np.isnan(expected) and np.isnan(got)) or got == expected, pid
-    # patient 4: last reported visit is month 3, so she is censored after 3, not 6
-    assert tt.loc[4, "earliest_month"] == 3 and np.isinf(tt.loc[4, "latest_month"])
-
-
-def _first_sustained_month(values, limit) -> float:
-    """Independent reference: first month from which every later VAS is <= limit."""
-    for i, month in enumerate(MONTHS):
-        if all(v <= limit for v in values[i:]):
-            return month
-    return float("nan")
-
-
-def test_sustained_vas_le_1_from_table_ii(visits):
-    tt = time_to_control(visits, vas_at_most(1, sustained=True)).set_index("patient_id")
-    expected = {pid: _first_sustained_month(v, 1) for pid, v in TABLE_II_VAS.items()}
-    assert tt["visit_month"].to_dict() == expected
-    # patient 3 (VAS 7, 1, 2, 0) is the one the sustained rule moves: month 1 -> month 6
-    assert expected[3] == 6 and _first_month(TABLE_II_VAS[3], lambda v: v <= 1) == 1
-    assert tt["visit_month"].mean() == pytest.approx(sum(expected.values()) / 10)
-
-
-def test_no_symptom_resolution_at_one_month_in_table_ii(visits):
-    # The paper claims "symptom resolution" at one month; Table II's 1-month VAS never is 0.
-    month1 = vas_wide(visits)[1]
-    assert (month1 == 0).sum() == 0
-    assert month1.min() == min(v[1] for v in TABLE_II_VAS.values())

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO_ROOT, page_html, site_dir, toc_pages
+from conftest import REPO_ROOT, page_html, site_dir, toc_pages, toc_path
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,9 @@ def _repository_url() -> str:
 
 
 def test_table_of_contents_lists_pages() -> None:
+    assert PAGES, f"no pages found in {toc_path()}: every per-page test would pass vacuously"
     assert PAGES[0], "the table of contents has no root page"
+    assert len(PAGES) > 1, f"{toc_path()} lists only its root page"
     assert len(PAGES) == len(set(PAGES)), f"a page is listed twice in the toc: {PAGES}"
 
 

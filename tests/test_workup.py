@@ -45,24 +45,15 @@ LAB_COLUMNS = ["calcium_mg_dl", "magnesium_mg_dl", "vitamin_d_25oh", "alp_u_l", 
 BASELINE_ARROWS = 9
 
 
-@pytest.fixture(scope="module")
-def patients():
-    return load_patients()
+def _loaded(name, loader):
+    """Fixture ``name``: the validated table ``loader()`` returns, loaded once per module."""
+    return pytest.fixture(scope="module", name=name)(lambda: loader())
 
 
-@pytest.fixture(scope="module")
-def visits():
-    return load_visits()
-
-
-@pytest.fixture(scope="module")
-def flags():
-    return load_lab_flags()
-
-
-@pytest.fixture(scope="module")
-def imaging():
-    return load_imaging_findings()
+patients = _loaded("patients", load_patients)
+visits = _loaded("visits", load_visits)
+flags = _loaded("flags", load_lab_flags)
+imaging = _loaded("imaging", load_imaging_findings)
 
 
 @pytest.fixture(autouse=True)

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from plro.cohort import parse_symptom_regions
 from plro.data import (
     DEFAULT_DATA_DIR,
     load_lab_flags,
@@ -45,6 +46,8 @@ from plro.data import (
     validate_package,
 )
 from plro.labs import REFERENCE_INTERVALS
+from plro.outcomes import vas_wide
+from plro.workup import VERTEBRAL_LEVELS, flag_summary, flag_table, labs_long
 
 __all__ = [
     "STATUSES",
@@ -69,8 +72,6 @@ __all__ = [
     "consistency_table",
     "lab_interval_check",
     "calcium_in_carbonate_mg",
-    "time_to_vas_at_most",
-    "pain_control_definitions",
     "subsets_reproducing",
     "SUMMARY_CLAIMS",
     "n_subsets",
@@ -214,17 +215,18 @@ def _summary(values: pd.Series) -> Recomputed:
     return Recomputed(mean, sd_n1, sd_n, n=len(vals))
 
 
-def _symptom(match: Callable[[pd.Series], pd.Series], percent: bool):
+def _symptom(match: Callable[[set[str]], bool], percent: bool):
+    """Count patients whose body regions (read by :func:`plro.cohort.parse_symptom_regions`) match."""
     def recompute(t):
         p = t["patients"]
-        return _count(p[match(p["symptoms"].str.lower())], len(p), percent)
+        regions = p["symptoms"].map(lambda text: set(parse_symptom_regions(text)))
+        return _count(p[regions.map(match).astype(bool)], len(p), percent)
 
     return recompute
 
 
 def _levels(frame: pd.DataFrame) -> Recomputed:
-    order = [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]
-    levels = tuple(sorted(frame["site"].astype(str), key=order.index))
+    levels = tuple(sorted(frame["site"].astype(str), key=VERTEBRAL_LEVELS.index))
     return Recomputed(Decimal(len(levels)), patient_ids=_ids(frame), levels=levels)
 
 
@@ -244,10 +246,8 @@ def _visit_for_all(month: int):
 
 
 def _relief_month_1(t):
-    v = t["visits"]
-    wide = v.pivot(index="patient_id", columns="visit", values="vas")
-    fell = wide[wide["month_1"] < wide["baseline"]].reset_index()
-    return _count(fell)
+    wide = vas_wide(t["visits"])  # patients x months 0, 1, 3, 6
+    return _count(wide[wide[1] < wide[0]].reset_index())
 
 
 def _reference_number(number: int, what: str):
@@ -287,25 +287,17 @@ RECOMPUTE: dict[str, Callable[[dict], Recomputed]] = {
     "vertebroplasty_patient_id": lambda t: _only_patient(
         t["patients"][t["patients"]["vertebroplasty"]]
     ),
-    "symptom_back_and_low_back_pain_percent": _symptom(lambda s: s == "back and low back pain", True),
-    "symptom_back_and_low_back_pain_count": _symptom(lambda s: s == "back and low back pain", False),
-    "symptom_hip_and_low_back_pain_percent": _symptom(lambda s: s == "hip and low back pain", True),
-    "symptom_hip_and_low_back_pain_count": _symptom(lambda s: s == "hip and low back pain", False),
-    "symptom_hip_and_ankle_pain_percent": _symptom(
-        lambda s: s.str.startswith("hip and ankle pain"), True
-    ),
-    "symptom_hip_and_ankle_pain_count": _symptom(
-        lambda s: s.str.startswith("hip and ankle pain"), False
-    ),
-    "symptom_hip_and_inguinal_pain_percent": _symptom(
-        lambda s: s.str.startswith("hip and inguinal pain"), True
-    ),
-    "symptom_hip_and_inguinal_pain_count": _symptom(
-        lambda s: s.str.startswith("hip and inguinal pain"), False
-    ),
-    "symptom_low_back_pain_only_percent": _symptom(lambda s: s == "low back pain", True),
-    "symptom_low_back_pain_only_count": _symptom(lambda s: s == "low back pain", False),
-    "symptom_any_low_back_pain_percent": _symptom(lambda s: s.str.contains("low back pain"), True),
+    "symptom_back_and_low_back_pain_percent": _symptom(lambda r: r == {"back", "low back"}, True),
+    "symptom_back_and_low_back_pain_count": _symptom(lambda r: r == {"back", "low back"}, False),
+    "symptom_hip_and_low_back_pain_percent": _symptom(lambda r: r == {"hip", "low back"}, True),
+    "symptom_hip_and_low_back_pain_count": _symptom(lambda r: r == {"hip", "low back"}, False),
+    "symptom_hip_and_ankle_pain_percent": _symptom(lambda r: r == {"hip", "ankle"}, True),
+    "symptom_hip_and_ankle_pain_count": _symptom(lambda r: r == {"hip", "ankle"}, False),
+    "symptom_hip_and_inguinal_pain_percent": _symptom(lambda r: r == {"hip", "inguinal"}, True),
+    "symptom_hip_and_inguinal_pain_count": _symptom(lambda r: r == {"hip", "inguinal"}, False),
+    "symptom_low_back_pain_only_percent": _symptom(lambda r: r == {"low back"}, True),
+    "symptom_low_back_pain_only_count": _symptom(lambda r: r == {"low back"}, False),
+    "symptom_any_low_back_pain_percent": _symptom(lambda r: "low back" in r, True),
     "vas_baseline_mean": lambda t: _summary(
         t["visits"].loc[t["visits"]["visit"] == "baseline", "vas"]
     ),
@@ -683,61 +675,37 @@ def lab_interval_check(
 ) -> pd.DataFrame:
     """Per analyte: values outside the illustrative intervals of plro.labs, and the paper's arrows.
 
-    Columns: analyte, unit as printed, interval, values, min, max, below,
-    above, arrows (the paper's flags), outside and unflagged, flagged but
-    inside.
+    A per-analyte summary of :func:`plro.workup.flag_table`. Columns: analyte,
+    unit as printed, interval, values, min, max, below, above, arrows (the
+    paper's flags on reported values), outside, no arrow, and arrow, inside.
     """
     visits = load_visits() if visits is None else visits
     flags = load_lab_flags() if flags is None else flags
-    rows = []
-    for col, ref in REFERENCE_INTERVALS.items():
-        vals = visits[["patient_id", "visit", col]].dropna()
-        flagged = flags[flags["analyte"] == col][["patient_id", "visit"]].assign(flag=True)
-        merged = vals.merge(flagged, on=["patient_id", "visit"], how="left")
-        merged["flag"] = merged["flag"].fillna(False).astype(bool)
-        outside = (merged[col] < ref.low) | (merged[col] > ref.high)
-        rows.append({
-            "analyte": ref.label, "unit": ref.unit, "interval": f"{ref.low:g}-{ref.high:g}",
-            "values": len(merged), "min": float(merged[col].min()), "max": float(merged[col].max()),
-            "below": int((merged[col] < ref.low).sum()), "above": int((merged[col] > ref.high).sum()),
-            "arrows": int(merged["flag"].sum()),
-            "outside, no arrow": int((outside & ~merged["flag"]).sum()),
-            "arrow, inside": int((~outside & merged["flag"]).sum()),
-        })
-    return pd.DataFrame(rows)
+    values = labs_long(visits).groupby("analyte", observed=False)["value"]
+    flagged = flag_table(visits, flags)
+    side = pd.crosstab(flagged["analyte"], flagged["status"]).reindex(
+        index=list(REFERENCE_INTERVALS), columns=["below", "above"], fill_value=0
+    )
+    agreement = flag_summary(flagged).reindex(
+        columns=["outside, not flagged", "flagged, inside interval"], fill_value=0
+    )
+    return pd.DataFrame({
+        "analyte": [ref.label for ref in REFERENCE_INTERVALS.values()],
+        "unit": [ref.unit for ref in REFERENCE_INTERVALS.values()],
+        "interval": [f"{ref.low:g}-{ref.high:g}" for ref in REFERENCE_INTERVALS.values()],
+        "values": values.size().to_numpy(),
+        "min": values.min().to_numpy(dtype=float),
+        "max": values.max().to_numpy(dtype=float),
+        "below": side["below"].to_numpy(),
+        "above": side["above"].to_numpy(),
+        "arrows": (flagged["paper_flag"] != "").groupby(flagged["analyte"], observed=False)
+        .sum().reindex(list(REFERENCE_INTERVALS)).to_numpy(),
+        "outside, no arrow": agreement["outside, not flagged"].to_numpy(),
+        "arrow, inside": agreement["flagged, inside interval"].to_numpy(),
+    })
 
 
 # ------------------------------------------------------- possible explanations
-def time_to_vas_at_most(visits: pd.DataFrame, threshold: int) -> pd.Series:
-    """Per patient, the first follow-up month (1, 3 or 6) with VAS <= threshold; NaN if never."""
-    follow = visits[(visits["month"] > 0) & (visits["vas"] <= threshold)]
-    first = follow.groupby("patient_id", observed=True)["month"].min()
-    return first.reindex(sorted(visits["patient_id"].unique())).astype("Float64")
-
-
-def pain_control_definitions(
-    visits: pd.DataFrame | None = None, thresholds: Iterable[int] = (3, 2, 1, 0)
-) -> pd.DataFrame:
-    """What 'time to pain control' would be under several definitions ('VAS <= k').
-
-    Columns: definition, patients reaching it, mean months (among those who
-    reach it), latest patients (those reaching it last), with the visit
-    schedule (1, 3, 6 months) setting the only possible times.
-    """
-    visits = load_visits() if visits is None else visits
-    rows = []
-    for k in thresholds:
-        times = time_to_vas_at_most(visits, k).dropna()
-        latest = times[times == times.max()].index if len(times) else []
-        rows.append({
-            "definition": f"first visit with VAS ≤ {k}",
-            "patients reaching it": len(times),
-            "mean months": round(float(times.mean()), 2) if len(times) else math.nan,
-            "latest patients": ", ".join(str(int(i)) for i in latest),
-        })
-    return pd.DataFrame(rows)
-
-
 def subsets_reproducing(
     values: dict[int, object], mean, decimals: int, sd=None, sd_decimals: int | None = None,
     min_size: int = 3,

@@ -14,9 +14,11 @@ systematic review.
 
 Typical use in a notebook::
 
-    from plro.background import mineral_transfer, plot_mineral_transfer
-    minerals = mineral_transfer()
-    plot_mineral_transfer(minerals)
+    from plro.background import QUOTED_FACTS, quoted_fact, plot_mineral_transfer
+    quoted_fact("incidence").value        # 0.4 (per 100,000 women)
+    for fact in QUOTED_FACTS:             # glue every quoted number by its name
+        glue(fact.name, fact.value, display=False)
+    plot_mineral_transfer()
 """
 
 from __future__ import annotations
@@ -39,14 +41,9 @@ __all__ = [
     "citation_key",
     "quoted_fact",
     "quoted_facts",
-    "incidence_per_100k",
     "one_in_n_women",
     "mineral_transfer",
-    "calcium_reserve_share_percent",
-    "pregnancy_low_back_pain_percent",
-    "osteoporosis_age_threshold_years",
     "risk_factor_table",
-    "diagnosis_week_summary",
     "plot_mineral_transfer",
     "plot_reserve_share",
     "plot_diagnosis_timeline",
@@ -107,9 +104,9 @@ class QuotedFact:
     name: str
     value: float
     unit: str
-    statement: str
     section: str
     ref_numbers: tuple[int, ...]
+    statement: str
 
     @property
     def citation_keys(self) -> tuple[str, ...]:
@@ -117,29 +114,29 @@ class QuotedFact:
         return tuple(citation_key(n) for n in self.ref_numbers)
 
 
-QUOTED_FACTS: tuple[QuotedFact, ...] = (
-    QuotedFact("incidence", 0.4, "per 100,000 women",
-               "PLRO incidence (more said to go undiagnosed)",
-               "Introduction", (5,)),
-    QuotedFact("calcium_lost", 30.0, "g",
-               "Calcium lost by the mother in pregnancy",
-               "Introduction", (7,)),
-    QuotedFact("phosphorus_lost", 20.0, "g",
-               "Phosphorus lost by the mother in pregnancy",
-               "Introduction", (7,)),
-    QuotedFact("magnesium_lost", 0.8, "g",
-               "Magnesium lost by the mother in pregnancy",
-               "Introduction", (7,)),
-    QuotedFact("calcium_reserve_share", 7.0, "%",
-               "Calcium reserve to baby (pregnancy + lactation)",
-               "Introduction", (4,)),
-    QuotedFact("pregnancy_low_back_pain", 53.9, "% of women",
-               "Women with pregnancy-related low back pain",
-               "Discussion", (15,)),
-    QuotedFact("osteoporosis_age_threshold", 50.0, "years",
-               "Age above which osteoporosis is placed",
-               "Discussion", (23,)),
-)
+_QUOTED_FACT_ROWS = [
+    # The incidence sentence itself carries no reference; the next one (that more women go
+    # undiagnosed) cites ref 5, which this book reads as covering both sentences.
+    #
+    # name                         value  unit                 section         refs
+    #  statement (a short label for tables)
+    ("incidence",                   0.4, "per 100,000 women", "Introduction", (5,),
+     "PLRO incidence (more said to go undiagnosed)"),
+    ("calcium_lost",               30.0, "g",                 "Introduction", (7,),
+     "Calcium lost by the mother in pregnancy"),
+    ("phosphorus_lost",            20.0, "g",                 "Introduction", (7,),
+     "Phosphorus lost by the mother in pregnancy"),
+    ("magnesium_lost",              0.8, "g",                 "Introduction", (7,),
+     "Magnesium lost by the mother in pregnancy"),
+    ("calcium_reserve_share",       7.0, "%",                 "Introduction", (4,),
+     "Calcium reserve to baby (pregnancy + lactation)"),
+    ("pregnancy_low_back_pain",    53.9, "% of women",        "Discussion",   (15,),
+     "Women with pregnancy-related low back pain"),
+    ("osteoporosis_age_threshold", 50.0, "years",             "Discussion",   (23,),
+     "Age above which osteoporosis is placed"),
+]
+
+QUOTED_FACTS: tuple[QuotedFact, ...] = tuple(QuotedFact(*row) for row in _QUOTED_FACT_ROWS)
 """Every number the book quotes from the paper's background, with its source."""
 
 _MINERALS = {  # fact name -> (mineral, chemical symbol)
@@ -213,19 +210,9 @@ def quoted_facts() -> pd.DataFrame:
     )
 
 
-def incidence_per_100k() -> float:
-    """PLRO incidence as the paper quotes it: cases per 100,000 women.
-
-    The incidence sentence itself carries no reference; the next sentence (that
-    more women go undiagnosed) cites reference 5. This book reads that citation
-    as covering both sentences, which is why the fact is stored with ref 5.
-    """
-    return quoted_fact("incidence").value
-
-
 def one_in_n_women() -> int:
     """The quoted incidence restated as 'one in N women' (illustration arithmetic only)."""
-    return round(100_000 / incidence_per_100k())
+    return round(100_000 / quoted_fact("incidence").value)
 
 
 def mineral_transfer() -> pd.DataFrame:
@@ -249,22 +236,6 @@ def mineral_transfer() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def calcium_reserve_share_percent() -> float:
-    """Percent of the maternal calcium reserve transferred to the baby in pregnancy and
-    lactation, as the paper quotes it (ref 4)."""
-    return quoted_fact("calcium_reserve_share").value
-
-
-def pregnancy_low_back_pain_percent() -> float:
-    """Percent of women reporting pregnancy-related low back pain, as quoted (ref 15)."""
-    return quoted_fact("pregnancy_low_back_pain").value
-
-
-def osteoporosis_age_threshold_years() -> float:
-    """The age (years) above which the paper places ordinary osteoporosis (ref 23)."""
-    return quoted_fact("osteoporosis_age_threshold").value
-
-
 def risk_factor_table() -> pd.DataFrame:
     """The paper's two risk-factor lists side by side, one row per topic.
 
@@ -275,24 +246,6 @@ def risk_factor_table() -> pd.DataFrame:
     """
     frame = pd.DataFrame(_RISK_FACTOR_PAIRS, columns=["topic", "introduction", "discussion"])
     return frame.assign(in_both=frame["introduction"].notna() & frame["discussion"].notna())
-
-
-def diagnosis_week_summary(weeks: pd.Series) -> dict[str, float]:
-    """Summary of postpartum weeks at diagnosis: n, min, max, median, mean (unrounded).
-
-    Raises ``ValueError`` if any week is missing or negative, rather than dropping it.
-    """
-    if weeks.isna().any():
-        raise ValueError("postpartum weeks contain missing values; refusing to summarise")
-    if (weeks < 0).any():
-        raise ValueError("postpartum weeks must be zero or more")
-    return {
-        "n": int(weeks.size),
-        "min": float(weeks.min()),
-        "max": float(weeks.max()),
-        "median": float(weeks.median()),
-        "mean": float(weeks.mean()),
-    }
 
 
 # --------------------------------------------------------------------------- figures
@@ -322,10 +275,10 @@ def plot_reserve_share(percent: float | None = None) -> Figure:
 
     The first ``round(percent)`` squares are highlighted (the share transferred to
     the baby during pregnancy and lactation); ``percent`` defaults to
-    :func:`calcium_reserve_share_percent`. The squares are ``Rectangle`` patches
+    the quoted ``calcium_reserve_share``. The squares are ``Rectangle`` patches
     with ``gid`` ``'transferred'`` or ``'remaining'``. Returns the Figure.
     """
-    percent = calcium_reserve_share_percent() if percent is None else percent
+    percent = quoted_fact("calcium_reserve_share").value if percent is None else percent
     if not 0 <= percent <= 100:
         raise ValueError(f"percent must be between 0 and 100, got {percent}")
     n_on = round(percent)

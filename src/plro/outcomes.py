@@ -30,6 +30,7 @@ from matplotlib.patches import Patch
 from plro.data import VISIT_ORDER
 from plro.labs import REFERENCE_INTERVALS
 from plro.theme import COLOURS, FIGSIZE, WIDE_FIGSIZE, patient_label
+from plro.workup import out_of_interval
 
 __all__ = [
     "VAS_LABEL",
@@ -42,6 +43,8 @@ __all__ = [
     "DEFAULT_RULES",
     "vas_wide",
     "time_to_control",
+    "interval_text",
+    "control_intervals",
     "sensitivity_table",
     "sensitivity_display",
     "reported_mean_check",
@@ -49,6 +52,7 @@ __all__ = [
     "month1_relief",
     "patient_groups",
     "missing_lab_counts",
+    "lab_interval_counts",
     "plot_vas_trajectories",
     "plot_labs_over_time",
 ]
@@ -184,6 +188,32 @@ def time_to_control(visits: pd.DataFrame, rule: ControlRule) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def interval_text(earliest: float, latest: float) -> str:
+    """An interval-censored time as text.
+
+    ``"1"`` when it is known exactly (earliest = latest, e.g. met at baseline),
+    ``"(1, 3]"`` when control began after one visit and by the next, and
+    ``"> 6"`` when it was not reached by the last reported visit (latest = inf).
+    """
+    if np.isinf(latest):
+        return f"> {earliest:g}"
+    if earliest == latest:
+        return f"{latest:g}"
+    return f"({earliest:g}, {latest:g}]"
+
+
+def control_intervals(visits: pd.DataFrame, rule: ControlRule) -> pd.Series:
+    """Each patient's interval for the start of control under ``rule``, as :func:`interval_text`.
+
+    Index ``patient`` ("P1" ... "P10"); the Series is named after the rule.
+    """
+    tt = time_to_control(visits, rule)
+    text = [interval_text(lo, hi) for lo, hi in zip(tt["earliest_month"], tt["latest_month"],
+                                                    strict=True)]
+    index = pd.Index([patient_label(p) for p in tt["patient_id"]], name="patient")
+    return pd.Series(text, index=index, name=rule.label)
+
+
 def sensitivity_table(
     visits: pd.DataFrame, rules: Iterable[ControlRule] = DEFAULT_RULES
 ) -> pd.DataFrame:
@@ -254,14 +284,17 @@ def reported_mean_check(
     reported_times = dict({8: 3.5, 10: 4.0} if reported_times is None else reported_times)
     rows = []
     for rule in rules:
-        tt = time_to_control(visits, rule).set_index("patient_id")
-        lo, hi = tt["earliest_month"], tt["latest_month"]
+        tt = time_to_control(visits, rule)  # plain numpy below: this runs once per rule
+        ids = tt["patient_id"].to_numpy()
+        lo, hi = tt["earliest_month"].to_numpy(), tt["latest_month"].to_numpy()
+        row = {p: i for i, p in enumerate(ids)}
         fits = all(
-            (lo[p] < t <= hi[p]) or (lo[p] == hi[p] == t) for p, t in reported_times.items()
+            (lo[row[p]] < t <= hi[row[p]]) or (lo[row[p]] == hi[row[p]] == t)
+            for p, t in reported_times.items()
         )
-        others = tt.drop(index=list(reported_times))
-        target = reported_mean * len(tt) - sum(reported_times.values())
-        o_lo, o_hi = others["earliest_month"], others["latest_month"]
+        others = ~np.isin(ids, list(reported_times))
+        target = reported_mean * len(ids) - sum(reported_times.values())
+        o_lo, o_hi = lo[others], hi[others]
         strict = (o_hi > o_lo).any()  # half-open intervals: the lower sum itself is excluded
         low_ok = target > o_lo.sum() if strict else target >= o_lo.sum()
         mean_visit = float(hi.mean()) if np.isfinite(hi).all() else float("nan")
@@ -290,8 +323,9 @@ def latest_controllers(
     rows = []
     for rule in rules:
         tt = time_to_control(visits, rule)
-        worst = tt["latest_month"].max()
-        ids = sorted(tt.loc[tt["latest_month"] == worst, "patient_id"])
+        latest = tt["latest_month"].to_numpy()
+        worst = latest.max()
+        ids = sorted(int(p) for p in tt["patient_id"].to_numpy()[latest == worst])
         rows.append({
             "definition": rule.label,
             "latest visit month": worst,
@@ -351,6 +385,29 @@ def missing_lab_counts(visits: pd.DataFrame) -> pd.DataFrame:
     counts["total"] = counts.sum(axis=1)
     counts["of"] = visits["patient_id"].nunique() * len(VISIT_ORDER)
     return counts.rename_axis("analyte")
+
+
+def lab_interval_counts(visits: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """Per analyte: values reported, values outside the reference interval, and Table II's arrows.
+
+    Index ``analyte`` (the ``visits.csv`` column names, Table II order).
+    Columns: ``reported`` (values that are not N/A); ``below`` and ``above``
+    (outside the illustrative interval of :mod:`plro.labs`, counted with
+    :func:`plro.workup.out_of_interval`, limits themselves inside); ``flagged
+    low`` and ``flagged high`` (the down and up arrows Table II prints, from
+    ``lab_flags.csv``). The two pairs need not agree: that is the point.
+    """
+    analytes = list(REFERENCE_INTERVALS)
+
+    def counts(frame: pd.DataFrame, column: str, values: Mapping[str, str]) -> pd.DataFrame:
+        table = frame.groupby([frame["analyte"].astype(str), frame[column].astype(str)]).size()
+        return table.unstack(fill_value=0).reindex(index=analytes, columns=list(values),
+                                                   fill_value=0).rename(columns=values)
+
+    outside = counts(out_of_interval(visits), "status", {"below": "below", "above": "above"})
+    arrows = counts(flags, "flag", {"low": "flagged low", "high": "flagged high"})
+    reported = visits[analytes].notna().sum().rename("reported")
+    return pd.concat([reported, outside, arrows], axis=1).rename_axis("analyte").astype(int)
 
 
 # ------------------------------------------------------------------ figures

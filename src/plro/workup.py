@@ -62,11 +62,11 @@ FLAG_MARKERS = {"high": "^", "low": "v"}
 """Marker for a value the paper flags with an up (high) or down (low) arrow."""
 
 _PATIENT_IDS = list(range(1, 11))
-_SITE_STYLE = {  # marker, colour and vertical offset per DXA site
-    "Lumbar spine L1-L4": ("o", COLOURS["primary"], -0.22),
-    "Lumbar spine L2-L4": ("s", OKABE_ITO[6], 0.0),
-    "Femoral neck": ("D", OKABE_ITO[7], 0.22),
-}
+_SITE_STYLE = dict(zip(  # marker, colour and vertical offset per DXA site, in Table I order
+    T_SCORE_SITES.values(),
+    [("o", COLOURS["primary"], -0.22), ("s", OKABE_ITO[6], 0.0), ("D", OKABE_ITO[7], 0.22)],
+    strict=True,
+))
 _WHO_BANDS = [  # (label, low, high, colour)
     ("WHO osteoporosis (T <= -2.5)", -np.inf, WHO_OSTEOPOROSIS_MAX, COLOURS["warning"]),
     ("WHO osteopenia", WHO_OSTEOPOROSIS_MAX, WHO_NORMAL_MIN, COLOURS["secondary"]),
