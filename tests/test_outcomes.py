@@ -260,8 +260,16 @@ def test_latest_controllers_include_patient_9(visits):
     latest = latest_controllers(visits, [vas_at_most(2), vas_at_most(3)])
     # Table II: P8, P9, P10 are the only patients still above 2 at month 3
     assert latest.loc["VAS ≤ 2", "latest patients"] == "P8, P9, P10"
+    assert latest.loc["VAS ≤ 2", "latest reached"] == "month 6"
     assert not latest["only claimed"].any()
     assert latest["claimed among latest"].all()
+
+
+def test_latest_controllers_says_when_control_is_never_reached(visits):
+    latest = latest_controllers(visits, [vas_at_most(0)])
+    never = sorted(p for p, v in TABLE_II_VAS.items() if min(v) > 0)  # still in pain at month 6
+    assert latest.loc["VAS = 0", "latest reached"] == "not by month 6"
+    assert latest.loc["VAS = 0", "latest patients"] == ", ".join(f"P{p}" for p in never)
 
 
 def test_month1_relief_thresholds(visits):

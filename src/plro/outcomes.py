@@ -316,9 +316,10 @@ def latest_controllers(
     """Who reached control last under each rule, and is it exactly the ``claimed`` patients?
 
     Patients not reached by the last visit count as latest. Columns:
-    ``latest visit month`` (inf if someone was never reached), ``latest
-    patients`` (labels, e.g. "P8, P9, P10"), ``n tied``, ``only claimed``
-    (the latest group is exactly ``claimed``) and ``claimed among latest``.
+    ``latest reached`` ("month 3", or "not by month 6" when someone never
+    reaches control within the follow-up), ``latest patients`` (labels, e.g.
+    "P8, P9, P10"), ``n tied``, ``only claimed`` (the latest group is exactly
+    ``claimed``) and ``claimed among latest``.
     """
     rows = []
     for rule in rules:
@@ -326,9 +327,12 @@ def latest_controllers(
         latest = tt["latest_month"].to_numpy()
         worst = latest.max()
         ids = sorted(int(p) for p in tt["patient_id"].to_numpy()[latest == worst])
+        last_visit = int(visits["month"].max())
         rows.append({
             "definition": rule.label,
-            "latest visit month": worst,
+            "latest reached": (
+                f"month {worst:g}" if np.isfinite(worst) else f"not by month {last_visit}"
+            ),
             "latest patients": ", ".join(patient_label(p) for p in ids),
             "n tied": len(ids),
             "only claimed": set(ids) == set(claimed),
