@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 JB_FLAGS := --builder html -W -n --keep-going
 
-.PHONY: help venv book test test-fast lint notebooks lab bench handout clean freeze
+.PHONY: help venv book test test-fast lint notebooks lab bench handout clean freeze verify-source
 
 help:
 	@echo "make book       build the site into _build/html (strict: warnings are errors)"
@@ -17,6 +17,9 @@ help:
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make bench      build and execution timings and page weights against their budgets"
 	@echo "make handout    print the seminar handout to _build/handout.pdf"
+	@echo "make data-hashes  record data files' bytes and sha256 after a reviewed edit"
+	@echo "make verify-source PAPER=...  check quotes, printed numbers and table cells against the paper"
+	@echo "make mutate     mutation testing of MUTATE_MODULES; prints the kill rate (not part of make test)"
 	@echo "make clean      remove _build and caches"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -31,7 +34,7 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests tools
 	$(BIN)/nbqa ruff notebooks
 
 test: $(STAMP)
@@ -53,14 +56,51 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
 
 bench: $(STAMP)
-	$(BIN)/python tests/bench.py
+	$(BIN)/python -m tests.bench
 
 handout: book
-	$(BIN)/python -m plro.handout _build/html _build/handout.pdf
+	$(BIN)/python -m tools.handout _build/html _build/handout.pdf
+
+# After a reviewed edit of a data file: record its bytes and sha256 in data/datapackage.json.
+.PHONY: data-hashes
+data-hashes: $(STAMP)
+	$(BIN)/python -m plro.data_hashes
 
 freeze: $(STAMP)
 	{ grep '^#' requirements.txt; $(BIN)/pip freeze --all --exclude-editable | grep -v "^pip=\|^setuptools=" | grep -v -i '^plro\|^rfc3987-syntax=\|^lark='; echo "-e ."; } > requirements.tmp
 	mv requirements.tmp requirements.txt
+
+# For a maintainer who has the paper's text: every quote, printed number and table cell is in it.
+verify-source: $(STAMP)
+	@test -n "$(PAPER)" || { echo "usage: make verify-source PAPER=path/to/paper.txt"; exit 2; }
+	$(BIN)/python tools/verify_source.py "$(PAPER)"
+
+# Mutation testing with mutmut, outside `make test`: each module src/plro/<m>.py below is mutated and
+# tried against tests/test_<m>.py (adding a module is one edit here). It runs in a scratch copy,
+# $(MUTATE_DIR), prints each module's kill rate and the mutants not killed, and fails under
+# MUTATE_MIN_KILL_RATE %. Equivalent mutants are excluded in the code (`# pragma: no mutate`).
+MUTATE_MODULES := stats resampling
+MUTATE_MIN_KILL_RATE := 90
+MUTATE_DIR := _build/mutate
+MUTMUT := $(CURDIR)/$(BIN)/mutmut
+
+.PHONY: mutate
+mutate: $(STAMP)
+	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)/tmp && cp -r src tests data book $(MUTATE_DIR)/
+	{ echo '[tool.mutmut]'; \
+	  echo 'source_paths = [$(foreach m,$(MUTATE_MODULES),"src/plro/$(m).py",)]'; \
+	  echo 'pytest_add_cli_args_test_selection = [$(foreach m,$(MUTATE_MODULES),"tests/test_$(m).py",)]'; \
+	  echo 'also_copy = ["src", "data", "book"]'; } > $(MUTATE_DIR)/pyproject.toml
+	cd $(MUTATE_DIR) && TMPDIR=$$PWD/tmp $(MUTMUT) run > run.log 2>&1 || { tail -c 3000 run.log; exit 1; }
+	@cd $(MUTATE_DIR) && echo "excluded as equivalent (the reason is in the comment above each):" \
+	  && grep -n -B2 'pragma: no mutate' $(MUTATE_MODULES:%=src/plro/%.py) | sed 's/^/  /'; \
+	  echo "not killed:"; for m in $$($(MUTMUT) results | sed 's/:.*//'); do \
+	    $(MUTMUT) show $$m | grep '^# \|^[-+][^-+]' | sed 's/^/  /'; done; \
+	  $(MUTMUT) results --all true | awk -F': ' -v min=$(MUTATE_MIN_KILL_RATE) ' \
+	    { m = $$1; sub(/^ */, "", m); sub(/\.[^.]*$$/, "", m); all[m]++; n++ } \
+	    $$2 == "killed" || $$2 == "timeout" { dead[m]++; k++ } \
+	    END { for (m in all) printf "%-16s %4d of %4d mutants killed (%.1f %%)\n", m, dead[m], all[m], 100 * dead[m] / all[m]; \
+	          printf "kill rate: %d of %d = %.1f %% (minimum %d %%)\n", k, n, 100 * k / n, min; exit (100 * k < min * n) }'
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache

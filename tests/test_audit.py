@@ -1,16 +1,16 @@
-"""Tests for plro.audit and data/reported_statistics.csv.
+"""Tests for plro.audit (arithmetic, verdicts, the audit table), its figure, and the claims file.
 
-Every derivable claim is recomputed here independently, from the CSV files
-read with the csv and statistics modules (never through plro.audit), and
-checked against what ``audit_table()`` reports. The claims are also checked
-against the paper's text: each quote is printed in the section the CSV names,
-each value is printed in its quote, and every number in the prose belongs to
-a claim.
+Every derivable claim is recomputed here independently, from the CSV files read
+with the csv and statistics modules (never through plro.audit or plro.recompute),
+and checked against what ``audit_table()`` reports. The claims file is checked
+against itself and against ``data/paper_statements.csv``: each value is printed in
+its own quote, and every number in a quoted statement belongs to a claim.
 """
 
 from __future__ import annotations
 
 import csv
+import decimal
 import json
 import re
 import statistics
@@ -24,10 +24,13 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from plro import audit  # noqa: E402
+from plro.data import VISIT_ORDER, VISITS, load_all  # noqa: E402
+from plro.recompute import Found  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 NOTEBOOK = ROOT / "notebooks" / "06-reproducing-the-paper.ipynb"
+BASELINE, FIRST_VISIT = VISIT_ORDER[0], VISIT_ORDER[1]
 
 
 # ------------------------------------------------------------ raw CSV access
@@ -37,17 +40,18 @@ def rows(name):
 
 
 PATIENTS = rows("patients")
-VISITS = rows("visits")
+VISIT_ROWS = rows("visits")
 FLAGS = rows("lab_flags")
 IMAGING = rows("imaging_findings")
 CLAIMS = rows("reported_statistics")
+STATEMENTS = rows("paper_statements")
 CLAIM = {c["claim_id"]: c for c in CLAIMS}
 VERTEBRAE = re.compile(r"^[TL]\d+$")
 
 
 @pytest.fixture(scope="module")
 def tables():
-    return audit.load_tables()
+    return load_all()
 
 
 @pytest.fixture(scope="module")
@@ -72,17 +76,18 @@ def symptoms(test):
 
 
 def vas(pid, visit):
-    return next(int(v["vas"]) for v in VISITS if v["patient_id"] == str(pid) and v["visit"] == visit)
+    return next(int(v["vas"]) for v in VISIT_ROWS if v["patient_id"] == str(pid) and v["visit"] == visit)
 
 
 def levels(pid, finding):
     return sorted(i["site"] for i in IMAGING if i["patient_id"] == str(pid) and i["finding"] == finding)
 
 
-def bib_field(number, field):
+def bib_field(refnumber, field):
+    """A field of the printed reference ``refnumber``, read from references.bib with a regex."""
     text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
-    entry = next(e for e in text.split("@") if f"Reference {number} of the case series" in e)
-    return re.search(rf"{field} = \{{+(.*?)\}}+,", entry).group(1)
+    entry = next(e for e in text.split("@") if re.search(rf"refnumber = \{{{refnumber}\}}", e))
+    return re.search(rf"\b{field} = \{{+(.*?)\}}+,", entry).group(1)
 
 
 def count(selected):
@@ -123,9 +128,10 @@ SYMPTOM_TESTS = {
 VERTEBROPLASTY_LEVELS = sorted(i["site"] for i in IMAGING if i["finding"] == "vertebroplasty")
 
 
-def all_have(month):
-    seen = {v["patient_id"] for v in VISITS if v["month"] == str(month) and v["vas"] != ""}
-    return (month if seen == {p["patient_id"] for p in PATIENTS} else None), None, None, None
+def all_have(label):
+    seen = {v["patient_id"] for v in VISIT_ROWS if v["visit"] == label and v["vas"] != ""}
+    every = seen == {p["patient_id"] for p in PATIENTS}
+    return (VISITS[label] if every else None), None, None, None
 
 
 # Each entry: claim_id -> (value, sd_n1, sd_n, patient ids or levels or None)
@@ -152,9 +158,9 @@ EXPECTED = {
     **{f"cs_symptom_{name}_n": (len(symptoms(test)), None, None, symptoms(test))
        for name, test in SYMPTOM_TESTS.items()},
     "cs_low_back_pain_pct": percent(symptoms(lambda s: "low back pain" in s)),
-    "cs_vas_mean": summary([int(v["vas"]) for v in VISITS if v["visit"] == "baseline"]) + (None,),
-    **{cid: count(p for p in PATIENTS if vas(p["patient_id"], "month_1")
-                  < vas(p["patient_id"], "baseline"))
+    "cs_vas_mean": summary([int(v["vas"]) for v in VISIT_ROWS if v["visit"] == BASELINE]) + (None,),
+    **{cid: count(p for p in PATIENTS if vas(p["patient_id"], FIRST_VISIT)
+                  < vas(p["patient_id"], BASELINE))
        for cid in ["abs_relief_month_1", "res_relief_month_1"]},
     "cs_spinal_involvement": (len(spinal()), None, None, spinal()),
     "cs_sacroiliac_involvement": count(i for i in IMAGING if i["site"] == "sacroiliac_joint"),
@@ -167,7 +173,7 @@ EXPECTED = {
     "cs_tscore_l1_l4_mean": summary(column("t_score_l1_l4")) + (None,),
     "cs_tscore_l2_l4_mean": summary(column("t_score_l2_l4")) + (None,),
     "cs_tscore_fn_mean": summary(column("t_score_femoral_neck")) + (None,),
-    "mgmt_vertebroplasty_vas": (vas(vertebroplasty()[0]["patient_id"], "month_1"), None, None, None),
+    "mgmt_vertebroplasty_vas": (vas(vertebroplasty()[0]["patient_id"], FIRST_VISIT), None, None, None),
     **{cid: (len(VERTEBROPLASTY_LEVELS), None, None, VERTEBROPLASTY_LEVELS) for cid in
        ["mgmt_vertebroplasty_levels", "ti_vertebroplasty_levels", "tii_vertebroplasty_levels",
         "disc_vertebroplasty_levels"]},
@@ -175,15 +181,13 @@ EXPECTED = {
                                levels(8, "compression_fracture")),
     "tii_p10_fracture_levels": (len(levels(10, "compression_fracture")), None, None,
                                 levels(10, "compression_fracture")),
-    "tii_follow_up_months": (max(int(v["month"]) for v in VISITS), None, None, None),
+    "tii_follow_up_months": (max(int(v["month"]) for v in VISIT_ROWS), None, None, None),
     "fig1_patient": only("sacroiliac_joint"),
     "fig2_patient": only("femoral_neck"),
     "fig3_patient": only("talus"),
     "fig4_patient": (int(vertebroplasty()[0]["patient_id"]), None, None, ids(vertebroplasty())),
     "fig5_patient": (int(vertebroplasty()[0]["patient_id"]), None, None, ids(vertebroplasty())),
-    "disc_follow_up_1": all_have(1),
-    "disc_follow_up_3": all_have(3),
-    "disc_follow_up_6": all_have(6),
+    **{f"disc_follow_up_{VISITS[label]}": all_have(label) for label in VISIT_ORDER[1:]},
     **{cid: count(p for p in PATIENTS if has_all_t_scores(p))
        for cid in ["cs_bmd_all_patients", "disc_bmd_n_patients"]},
     "disc_calcium_normal": (sum(f["analyte"] == "calcium_mg_dl" for f in FLAGS), None, None, None),
@@ -230,7 +234,7 @@ def test_derivable_claim_recomputed_and_judged(table, claim_id):
     exp = EXPECTED[claim_id]
     row = table.loc[claim_id]
     if exp[0] is None:
-        assert row["recomputed"] is None or str(row["recomputed"]) == "<NA>"
+        assert str(row["recomputed"]) == "<NA>"
     else:
         assert float(row["recomputed"]) == pytest.approx(float(exp[0]), abs=1e-9)
     if exp[1] is not None:
@@ -242,12 +246,11 @@ def test_derivable_claim_recomputed_and_judged(table, claim_id):
 
 
 def test_known_discrepancies_are_reported_as_differing(table):
-    # Facts stated in the paper that Table I contradicts (checked by hand).
+    # Facts stated in the paper that Table I contradicts (checked by hand against the tables).
     for claim_id in ["cs_age_mean", "cs_age_median", "cs_onset_mean", "cs_tscore_l1_l4_mean",
                      "cs_tscore_l2_l4_mean", "disc_smokers", "cs_spinal_involvement"]:
         assert table.loc[claim_id, "status"] == "differs", claim_id
     assert table.loc["cs_smokers", "status"] == "matches"
-    assert float(table.loc["cs_age_mean", "recomputed"]) == pytest.approx(29.9)
 
 
 def test_not_derivable_claims_have_no_recomputed_value(table):
@@ -255,7 +258,7 @@ def test_not_derivable_claims_have_no_recomputed_value(table):
         row = table.loc[claim["claim_id"]]
         if claim["derivable"] == "no":
             assert row["status"] == "not derivable from the tables"
-            assert str(row["recomputed"]) == "<NA>"
+            assert str(row["recomputed"]) == "<NA>" and row["recomputed_text"] == ""
         else:
             assert row["status"] in ("matches", "differs")
 
@@ -267,13 +270,22 @@ def test_every_claim_appears_once_in_the_audit(table):
 
 def test_audit_follows_the_claims_not_a_stored_answer(tables):
     claims = tables["reported_statistics"].copy()
+    ages = column("age_years", int)
     where = claims["claim_id"] == "cs_age_mean"
-    claims.loc[where, "reported_value"] = 29.9
+    claims.loc[where, "reported_value"] = round(statistics.mean(ages), 1)
     claims.loc[where, "reported_decimals"] = 1
-    claims.loc[where, "reported_sd"] = 2.88
+    claims.loc[where, "reported_sd"] = round(statistics.stdev(ages), 2)
     out = audit.audit_table(tables, claims).set_index("claim_id")
     assert out.loc["cs_age_mean", "status"] == "matches"
-    assert out.loc["cs_age_mean", "sd_convention"] == "n-1"
+    assert out.loc["cs_age_mean", "sd_convention"] in ("n-1", "n-1 and n")
+
+
+def test_audit_follows_the_tables(tables):
+    smokers = tables["patients"].copy()
+    smokers.loc[smokers["patient_id"] == smokers["patient_id"].min(), "smoking"] = True
+    out = audit.audit_table({**tables, "patients": smokers}).set_index("claim_id")
+    expected = len({*ids(p for p in PATIENTS if p["smoking"] == "true"), int(PATIENTS[0]["patient_id"])})
+    assert float(out.loc["cs_smokers", "recomputed"]) == expected
 
 
 def test_audit_counts_add_up(table):
@@ -282,49 +294,16 @@ def test_audit_counts_add_up(table):
     assert counts.loc["Total", "not derivable from the tables"] == sum(
         c["derivable"] == "no" for c in CLAIMS
     )
+    for status in audit.STATUSES:
+        assert counts.loc["Total", status] == (table["status"] == status).sum()
+    assert list(counts.index[:-1]) == list(dict.fromkeys(c["section"] for c in CLAIMS))
 
 
-# ------------------------------------------------------------ the paper text
-def normalise(text):
-    text = re.sub(r"<[^>]+>", "", text)
-    text = text.replace("$", "").replace("\\pm", "±")
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"\(\s+", "(", text)
-    return re.sub(r"\s+\)", ")", text).strip()
-
-
-# Where each section of the paper's text starts; it ends where the next one starts.
-SECTION_STARTS = [
-    ("abstract", "## ABSTRACT"),
-    ("introduction", "## INTRODUCTION"),
-    ("methods", "## ■ MATERIAL and METHODS"),
-    ("case_series", "### Case Series"),
-    ("management", "### Management"),
-    ("results", "All patients had meaningful pain relief and symptom"),
-    ("table_i", "**Table I:**"),
-    ("table_ii", "**Table II:**"),
-    ("discussion", "**DISCUSSION**"),
-    ("figure_captions", "**Figure 1:**"),
-    ("discussion", "Osteoporosis is a progressive"),  # the Discussion resumes after the captions
-    ("conclusion", "## ■ CONCLUSION"),
-]
-TEXT_END = "## ■ AUTHORSHIP"
+# --------------------------------------------- the claims file, checked against itself
 WORD_VALUES = {"one": 1, "a patient": 1, "two": 2, "three": 3, "four": 4, "seven": 7, "six": 6,
                "fifty": 50, "once": 1, "twice": 2, "thrice": 3, "annually": 1, "a year": 1,
                "first": 1, "third": 3, "last": 3, "none": 0, "all patients": 10, "all the patients": 10,
                "within normal limits": 0}
-
-
-@pytest.fixture(scope="module")
-def sections(paper_text):
-    orcid = re.compile(r"\d{4}[- ]\d{4}[- ]\d{4}[- ]\d{3}[\dX]")
-    text = normalise("\n".join(line for line in paper_text.splitlines() if not orcid.search(line)))
-    ends = [start for _, start in SECTION_STARTS[1:]] + [TEXT_END]
-    spans, i = {}, 0
-    for (name, start), end in zip(SECTION_STARTS, ends, strict=True):
-        i = text.index(start, i)
-        spans.setdefault(name, []).append(text[i:text.index(end, i + 1)])
-    return spans
 
 
 def token(value):
@@ -333,12 +312,7 @@ def token(value):
     return re.compile(rf"(?<![\w.,]){re.escape(value)}{after}")
 
 
-def test_every_quote_is_printed_in_its_section(sections):
-    for claim in CLAIMS:
-        assert any(claim["quote"] in part for part in sections[claim["section"]]), claim["claim_id"]
-
-
-def test_reported_values_are_printed_verbatim(sections):
+def test_reported_values_are_printed_verbatim_in_their_quotes():
     for claim in CLAIMS:
         printed = claim["value_as_printed"]
         assert token(printed).search(claim["quote"]), claim["claim_id"]
@@ -355,76 +329,28 @@ def test_reported_values_are_printed_verbatim(sections):
             assert f"{printed} ± {sd}" in claim["quote"], claim["claim_id"]
 
 
-def test_every_number_in_the_prose_belongs_to_a_claim(sections):
-    """Each numeral or number word of the prose is the printed value (or SD, or unit) of a claim."""
-    marker = re.compile(
-        r"(?<![A-Za-z\d.,])\d+(?:[.,]\d+)*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|"
-        r"fifty|once|twice|thrice|none|annually)\b", flags=re.I)
-    # citations "(9,17)", figure numbers, the analyte name 25-(OH)-D3: not quantities
-    not_claims = [r"\((?:\d+,)*\d+\)", r"\(Figures? [^)]*\)", r"Figure \d", r"25-\(OH\)-D3"]
+def test_every_number_in_a_quoted_statement_belongs_to_a_claim():
+    """A numeral in paper_statements.csv is the printed value (or SD, unit, patient or level)
+    of a claim whose quote overlaps the statement's: reported_statistics.csv holds every number."""
+    numeral = re.compile(r"(?<![\w.,])-?\d+(?:[.,]\d+)*(?:th)?")
+    not_claims = re.compile(r"\((?:\d+,)*\d+\)|\(Figures? [^)]*\)|25-\(OH\)-D3|L1–L4|L2–L4|[TL]\d+")
     uncovered = []
-    for name, parts in sections.items():
-        if name in ("table_i", "table_ii"):
-            continue  # table cells are the data themselves (patients.csv, visits.csv)
-        claims = [c for c in CLAIMS if c["section"] == name]
-        for part in parts:
-            covered = set()
-            for pattern in not_claims:
-                for m in re.finditer(pattern, part):
-                    covered.update(range(m.start(), m.end()))
-            for c in claims:
-                for q in re.finditer(re.escape(c["quote"]), part):
-                    pieces = [c["value_as_printed"]] + re.findall(r"[\d,]+\d", c["unit"])
-                    pieces += [i for i in c["patient_ids"].split(";") if i]
-                    if c["reported_sd"]:
-                        pieces.append(f"{float(c['reported_sd']):.{int(c['reported_sd_decimals'])}f}")
-                    for piece in pieces:
-                        for m in token(piece).finditer(c["quote"]):
-                            covered.update(range(q.start() + m.start(), q.start() + m.end()))
-            for m in marker.finditer(part):
-                if m.start() not in covered:
-                    uncovered.append((name, part[max(0, m.start() - 40):m.end() + 20]))
-    assert not uncovered, uncovered
+    for s in STATEMENTS:
+        quote = not_claims.sub(" ", s["quote"])
+        pieces = set()
+        for c in CLAIMS:
+            if c["quote"] in s["quote"] or s["quote"] in c["quote"]:
+                pieces |= {c["value_as_printed"], *re.findall(r"[\d,]+\d", c["unit"])}
+                pieces |= {i for i in c["patient_ids"].split(";") if i}
+                if c["reported_sd"]:
+                    pieces.add(f"{float(c['reported_sd']):.{int(c['reported_sd_decimals'])}f}")
+        for m in numeral.finditer(quote):
+            if m.group(0).removesuffix("th") not in pieces:
+                uncovered.append((s["statement_id"], m.group(0)))
+    assert uncovered == []
 
 
-def test_cohort_reported_in_text_agrees_with_the_claims():
-    """plro.cohort.REPORTED_IN_TEXT types the Case Series summaries again: both copies must agree."""
-    from plro.cohort import REPORTED_IN_TEXT
-
-    claim_of = {"age_years": ("cs_age_mean", "cs_age_median"),
-                "postpartum_week_at_diagnosis": ("cs_onset_mean", "cs_onset_median"),
-                "vas_table_i": ("cs_vas_mean", None),
-                "t_score_l1_l4": ("cs_tscore_l1_l4_mean", None),
-                "t_score_l2_l4": ("cs_tscore_l2_l4_mean", None),
-                "t_score_femoral_neck": ("cs_tscore_fn_mean", None)}
-    assert set(REPORTED_IN_TEXT) == set(claim_of)
-    for column, (mean_id, median_id) in claim_of.items():
-        printed = REPORTED_IN_TEXT[column]
-        assert printed["mean"] == float(CLAIM[mean_id]["reported_value"]), column
-        assert printed["sd"] == float(CLAIM[mean_id]["reported_sd"]), column
-        median = None if median_id is None else float(CLAIM[median_id]["reported_value"])
-        assert printed["median"] == median, column
-
-
-def test_claims_per_section_match_hand_count():
-    # Hand count made reading the paper sentence by sentence (see the CSV's quotes).
-    hand = {"abstract": 7, "introduction": 11, "methods": 2, "case_series": 34, "management": 15,
-            "results": 6, "table_i": 1, "table_ii": 5, "figure_captions": 5, "discussion": 36}
-    found = {}
-    for c in CLAIMS:
-        found[c["section"]] = found.get(c["section"], 0) + 1
-    assert found == hand
-
-
-def test_consistency_quotes_are_printed(sections):
-    text = " ".join(" ".join(parts) for parts in sections.values())
-    for topic, statements in audit.CONSISTENCY_STATEMENTS.items():
-        for st in statements:
-            assert st.quote in text, (topic, st.quote)
-            assert any(st.quote in part for part in sections[st.section]), (topic, st.section)
-
-
-# ------------------------------------------------------------ library parts
+# ------------------------------------------------------------ the arithmetic
 def test_round_half_away_from_zero():
     assert audit.round_half_away(2.45, 1) == Decimal("2.5")
     assert audit.round_half_away(-2.45, 1) == Decimal("-2.5")
@@ -439,14 +365,26 @@ def test_mean_sd_agrees_with_statistics_module():
     assert float(mean) == pytest.approx(statistics.mean(values))
     assert float(sd_n1) == pytest.approx(statistics.stdev(values))
     assert float(sd_n) == pytest.approx(statistics.pstdev(values))
+    assert audit.mean_sd(["4"])[1] is None
     with pytest.raises(ValueError):
         audit.mean_sd([])
+
+
+def test_arithmetic_uses_its_own_decimal_context_and_leaves_the_callers_alone():
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)) as caller:
+        mean, sd_n1, _ = audit.mean_sd(["1", "2", "2"])
+        assert str(mean).startswith("1.66666666666666666") and len(str(mean)) > 20
+        assert audit.median(["1", "2"]) == Decimal("1.5")
+        assert audit.round_half_away("2.345", 2) == Decimal("2.35")  # not ROUND_DOWN
+        assert decimal.getcontext() is caller and caller.prec == 3
+        assert caller.rounding == decimal.ROUND_DOWN
 
 
 def test_sd_convention_names_the_divisor():
     assert audit.sd_convention(Decimal("0.392"), Decimal("0.372"), Decimal("0.39"), 2) == "n-1"
     assert audit.sd_convention(Decimal("0.392"), Decimal("0.372"), Decimal("0.37"), 2) == "n"
     assert audit.sd_convention(Decimal("0.392"), Decimal("0.372"), Decimal("0.50"), 2) == "neither"
+    assert audit.sd_convention(Decimal("0.371"), Decimal("0.374"), Decimal("0.37"), 2) == "n-1 and n"
 
 
 def test_grim():
@@ -456,68 +394,34 @@ def test_grim():
     assert audit.grim_consistent("-2.91", 2, 10, data_decimals=1)
 
 
-def test_calcium_in_carbonate():
-    assert audit.calcium_in_carbonate_mg(2500) == pytest.approx(1001, abs=1)
-    assert audit.calcium_in_carbonate_mg(250) == pytest.approx(100, abs=1)
+def test_evaluate_does_the_arithmetic_a_rule_asks_for():
+    assert audit.evaluate(Found("percent", (Decimal(2),), n=8)).value == Decimal(25)
+    assert audit.evaluate(Found("median", (Decimal(1), Decimal(4), Decimal(2)))).value == Decimal(2)
+    mean = audit.evaluate(Found("mean", (Decimal(1), Decimal(3)), patient_ids=(1, 2)))
+    assert (mean.value, mean.sd_n, mean.patient_ids) == (Decimal(2), Decimal(1), (1, 2))
+    assert audit.evaluate(Found("value")).value is None
+    with pytest.raises(ValueError, match="statistic"):
+        Found("sum", (Decimal(1),))
 
 
-def test_reference_list_and_duplicates():
-    from plro.background import REFERENCE_KEYS
-
-    refs = audit.reference_list()
-    assert list(refs["number"]) == list(range(1, 24))
-    # references.bib's notes and plro.background's number -> key map are two transcriptions
-    assert dict(zip(refs["number"], refs["key"], strict=True)) == REFERENCE_KEYS
-    dup = audit.duplicate_references(refs)
-    assert list(dup["reference_numbers"]) == ["2, 3"]
+def test_compare_flags_a_wrong_patient_list():
+    claim = {"reported_value": 2.0, "reported_decimals": 0, "reported_sd": None,
+             "reported_sd_decimals": None, "patient_ids": "8;10", "vertebral_levels": None}
+    right = audit.compare(claim, audit.Recomputed(Decimal(2), patient_ids=(8, 10)))
+    wrong = audit.compare(claim, audit.Recomputed(Decimal(2), patient_ids=(8, 9)))
+    assert (right["status"], wrong["status"], wrong["what_differs"]) == ("matches", "differs", "patients")
+    assert wrong["difference"] == 0 and wrong["relative_difference_pct"] == 0
 
 
-def test_lab_interval_check_counts_against_raw_values():
-    out = audit.lab_interval_check().set_index("analyte")
-    mg = [float(v["magnesium_mg_dl"]) for v in VISITS if v["magnesium_mg_dl"]]
-    assert out.loc["Serum magnesium", "above"] == sum(x > 2.4 for x in mg)
-    assert out.loc["Serum magnesium", "arrows"] == sum(f["analyte"] == "magnesium_mg_dl" for f in FLAGS)
-    ca = [float(v["calcium_mg_dl"]) for v in VISITS if v["calcium_mg_dl"]]
-    assert out.loc["Serum total calcium", "below"] == sum(x < 8.5 for x in ca)
-
-
-def test_subsets_reproducing_finds_the_first_eight_for_age():
-    ages = {int(p["patient_id"]): int(p["age_years"]) for p in PATIENTS}
-    hits = audit.subsets_reproducing(ages, "29.75", 2, "3.24", 2, min_size=8)
-    assert tuple(range(1, 9)) in hits
-    assert tuple(range(1, 11)) not in hits
-
-
-def test_subset_tables_keeps_only_those_patients(tables):
-    sub = audit.subset_tables(tables, [1, 2])
-    assert set(sub["patients"]["patient_id"]) == {1, 2}
-    assert set(sub["visits"]["patient_id"]) == {1, 2}
-    assert len(sub["reported_statistics"]) == len(CLAIMS)
-
-
-def test_consistency_table_uses_the_data(tables):
-    out = audit.consistency_table(tables).set_index("topic")
-    smokers = [p["patient_id"] for p in PATIENTS if p["smoking"] == "true"]
-    assert out.loc["Smokers", "the tables say"].startswith(f"{len(smokers)} smokers")
-    assert set(out["statements agree"]) <= {"yes", "no", "unclear"}
-    assert len(out) == len(audit.CONSISTENCY_STATEMENTS)
-
-
-def test_jbi_checklist_has_ten_answered_items():
-    out = audit.jbi_table()
-    assert list(out["item"]) == list(range(1, 11))
-    assert set(out["answer"]) <= {"yes", "no", "unclear"}
-    assert out["reason"].str.len().min() > 40
-
-
+# ------------------------------------------------------------------ the figure
 def test_relative_difference_figure(table):
     import matplotlib.pyplot as plt
 
-    fig = audit.plot_relative_differences(table.reset_index())
+    from plro.figures.audit import plot_relative_differences
+
+    fig = plot_relative_differences(table.reset_index())
     ax = fig.axes[0]
-    assert "%" in ax.get_xlabel()
-    assert ax.get_ylabel()
-    assert ax.get_title()
+    assert "%" in ax.get_xlabel() and ax.get_ylabel() and ax.get_title()
     zero = [ln for ln in ax.get_lines() if list(ln.get_xdata()) == [0, 0]]
     assert len(zero) == 1
     plotted = sum(len(c.get_offsets()) for c in ax.collections)
@@ -527,7 +431,29 @@ def test_relative_difference_figure(table):
     differing = table[(table["status"] == "differs") & table["relative_difference_pct"].notna()]
     assert set(differing.index) <= set(labels)
     assert labels[-1].startswith("all matching claims")
-    plt.close(fig)
+    _, own_ax = plt.subplots()
+    assert plot_relative_differences(table.reset_index(), ax=own_ax) is own_ax.figure
+    plt.close("all")
+
+
+def test_relative_difference_figure_text_fits_the_canvas(table):
+    """Figures are rendered without a tight bounding box, so nothing may overhang the canvas."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from plro.figures.audit import plot_relative_differences
+    from plro.theme import set_theme
+
+    with mpl.rc_context():
+        set_theme()  # as in the chapter: constrained layout, no tight-bbox crop
+        fig = plot_relative_differences(table.reset_index())
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        canvas = fig.bbox
+        for text in [fig.axes[0].title, fig.axes[0].xaxis.label, fig.axes[0].yaxis.label]:
+            box = text.get_window_extent(renderer)
+            assert canvas.x0 - 1 <= box.x0 and box.x1 <= canvas.x1 + 1, f"{text.get_text()!r} overhangs"
+        plt.close(fig)
 
 
 # ------------------------------------------------------------ the notebook
@@ -543,66 +469,3 @@ def test_notebook_output_lists_every_claim():
     stored = "\n".join(outputs)
     missing = [c["claim_id"] for c in CLAIMS if c["claim_id"] not in stored]
     assert not missing, missing
-
-
-# ------------------------------------------------------- the subset search
-def test_n_subsets_counts_subsets_of_three_or_more():
-    # 2**10 subsets in all, minus the empty one, the 10 singletons and the 45 pairs.
-    assert audit.n_subsets(10, 3) == 2**10 - 1 - 10 - 45
-    assert audit.n_subsets(4, 4) == 1
-
-
-def test_subset_search_agrees_with_an_independent_search():
-    from itertools import combinations
-
-    ages = {int(p["patient_id"]): int(p["age_years"]) for p in PATIENTS}
-    searched, hits = 0, []
-    for k in range(3, len(ages) + 1):
-        for combo in combinations(sorted(ages), k):
-            searched += 1
-            xs = [ages[i] for i in combo]
-            sds = {half_away(statistics.stdev(xs), 2), half_away(statistics.pstdev(xs), 2)}
-            if half_away(statistics.mean(xs), 2) == Decimal("29.75") and Decimal("3.24") in sds:
-                hits.append(combo)
-    out = audit.subset_search().set_index("claim_id")
-    row = out.loc["cs_age_mean"]
-    assert row["subsets searched"] == searched
-    assert row["subsets reproducing"] == len(hits) > 0
-    assert set(row["subsets"]) == set(hits)
-    assert row["all ten reproduce"] == "no"
-    assert row["patients 1-8 reproduce"] == ("yes" if tuple(range(1, 9)) in hits else "no")
-    assert set(out.index) == set(audit.SUMMARY_CLAIMS)
-
-
-def test_common_subsets_intersects_the_hits():
-    import pandas as pd
-
-    search = pd.DataFrame({"claim_id": ["a", "b"],
-                           "subsets": [((1, 2, 3), (2, 3, 4)), ((2, 3, 4), (1, 3, 4))]})
-    assert audit.common_subsets(search, ["a", "b"]) == [(2, 3, 4)]
-    assert audit.common_subsets(search, ["a"]) == [(1, 2, 3), (2, 3, 4)]
-
-
-def test_subset_label_names_runs_and_lists():
-    assert audit.subset_label([3, 1, 2, 4]) == "patients 1–4"
-    assert audit.subset_label([1, 3, 4]) == "patients 1, 3, 4"
-    assert audit.subset_label([2, 3]) == "patients 2, 3"
-
-
-def test_relative_difference_figure_text_fits_the_canvas(table):
-    """Figures are rendered without a tight bounding box, so nothing may overhang the canvas."""
-    import matplotlib as mpl
-    import matplotlib.pyplot as plt
-
-    from plro.theme import set_theme
-
-    with mpl.rc_context():
-        set_theme()  # as in the chapter: constrained layout, no tight-bbox crop
-        fig = audit.plot_relative_differences(table.reset_index())
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        canvas = fig.bbox
-        for text in [fig.axes[0].title, fig.axes[0].xaxis.label, fig.axes[0].yaxis.label]:
-            box = text.get_window_extent(renderer)
-            assert canvas.x0 - 1 <= box.x0 and box.x1 <= canvas.x1 + 1, f"{text.get_text()!r} overhangs"
-        plt.close(fig)

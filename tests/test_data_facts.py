@@ -1,8 +1,10 @@
-"""Facts the paper's text states about its patients must hold in the transcribed data.
+"""Facts the paper's text states about its patients must hold in the transcribed tables.
 
-Each expected value is taken from a sentence of the paper (read from the seed
-text where a regular expression can find it), never from the code under test,
-so a wrong transcription fails here.
+Each expected value is parsed from a sentence of ``data/paper_statements.csv`` or from a
+claim of ``data/reported_statistics.csv`` (the paper's own words, kept in the repository),
+never from the code under test, so a wrong transcription of Table I or II fails here.
+Claims the audit shows the tables contradict (the mean age, the smoker count of the
+Discussion, ...) are not facts the data must satisfy and are not tested here.
 """
 
 from __future__ import annotations
@@ -12,11 +14,21 @@ import statistics
 
 import pytest
 
-from plro.data import load_imaging_findings, load_lab_flags, load_patients, load_visits
+from plro.data import VISIT_ORDER, load_imaging_findings, load_lab_flags, load_patients, load_visits
+from plro.paper import printed, statement
+from plro.symptoms import parse_symptom_regions
+
+NUMBER = {"one": 1, "two": 2, "three": 3, "four": 4}
 
 
 def _ids(text: str) -> set[int]:
     return {int(x) for x in re.findall(r"\d+", text)}
+
+
+def _named(statement_id: str, pattern: str) -> re.Match:
+    found = re.search(pattern, statement(statement_id).quote)
+    assert found, f"{statement_id}: pattern {pattern!r} not in its quote"
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -29,127 +41,142 @@ def visits():
     return load_visits()
 
 
-def test_ten_patients_four_visits_each(patients, visits):
-    assert len(patients) == 10  # "This case series presented 10 patients"
-    assert visits.groupby("patient_id").size().eq(4).all()
+def _where(patients, column, value=True) -> set[int]:
+    return {int(i) for i in patients.index[patients[column] == value]}
 
 
-def test_smokers_are_the_four_named_in_the_case_series(paper_text, patients):
-    named = re.search(r"Four patients \(Patients ([\d, and]+)\) had history of smoking", paper_text)
-    assert named, "smoking sentence not found in the paper"
-    assert set(patients.index[patients["smoking"]]) == _ids(named.group(1)) == {5, 6, 8, 10}
+def test_ten_patients_seen_at_baseline_and_every_follow_up(patients, visits):
+    assert len(patients) == int(_named("abs_series", r"presented (\d+) patients").group(1))
+    follow_up = _ids(_named("disc_follow_up", r"followed up at ([\d, and]+) months").group(1))
+    months = visits.groupby("patient_id")["month"].apply(lambda m: set(m.astype(int)))
+    assert all(m == {0} | follow_up for m in months)
 
 
-def test_twin_pregnancy_is_patient_4_only(paper_text, patients):
-    named = re.search(r"Only one patient \(Patient (\d+)\) gave birth to twins", paper_text)
-    assert set(patients.index[patients["twin_pregnancy"]]) == {int(named.group(1))}
+def test_smokers_are_the_four_named_in_the_case_series(patients):
+    found = _named("cs_smokers", r"^(\w+) patients \(Patients ([\d, and]+)\)")
+    assert _where(patients, "smoking") == _ids(found.group(2))
+    assert len(_ids(found.group(2))) == NUMBER[found.group(1).lower()]
 
 
-def test_bisphosphonate_patients(paper_text, patients):
-    named = re.search(r"Four patients \(patients ([\d, and]+)\) received bisphosphonates", paper_text)
-    assert set(patients.index[patients["bisphosphonate"]]) == _ids(named.group(1))
+def test_twin_pregnancy_is_the_patient_named(patients):
+    named = _named("cs_twins", r"\(Patient (\d+)\) gave birth to twins")
+    assert _where(patients, "twin_pregnancy") == {int(named.group(1))}
 
 
-def test_patients_who_continued_breastfeeding(paper_text, patients):
-    named = re.search(r"Two patients \(patient (\d+) and (\d+)\) did not discontinue", paper_text)
-    continued = set(patients.index[patients["breastfeeding"] == "continued"])
-    assert continued == {int(named.group(1)), int(named.group(2))}
+def test_bisphosphonate_patients(patients):
+    named = _named("mgmt_bisphosphonates", r"\(patients ([\d, and]+)\) received bisphosphonates")
+    assert _where(patients, "bisphosphonate") == _ids(named.group(1))
 
 
-def test_patient_3_breastfeeding_is_not_stated_in_table_i(patients):
-    # Table I lists neither discontinuation nor continuation for patient 3.
-    assert "breastfeeding" not in patients.loc[3, "management_as_printed"].lower()
-    assert patients.loc[3, "breastfeeding"] == "not_stated"
+def test_patients_who_continued_breastfeeding(patients):
+    named = _named("mgmt_breastfeeding_exception", r"\(patient ([\d and]+)\) did not discontinue")
+    assert _where(patients, "breastfeeding", "continued") == _ids(named.group(1))
+
+
+def test_breastfeeding_status_follows_table_i_management_text(patients):
+    """'Discontinuation of breastfeeding' / 'Keep on breastfeeding' / neither, per Table I's cell."""
+    stopped = statement("ti_breastfeeding_discontinued").quote
+    kept = statement("ti_breastfeeding_kept").quote
+    for pid, row in patients.iterrows():
+        text = str(row["management_as_printed"])
+        expected = "discontinued" if stopped in text else "continued" if kept in text else "not_stated"
+        assert row["breastfeeding"] == expected, pid
 
 
 def test_everyone_received_vitamin_d_and_calcium(patients):
-    # "all patients received vitamin D ... and calcium"
-    assert patients["vitamin_d_calcium"].all()
+    claim = printed("mgmt_supplement_all")  # "Then, all patients received vitamin D"
+    assert claim.value == len(patients) == int(patients["vitamin_d_calcium"].sum())
 
 
-def test_one_vertebroplasty_patient_4_at_t6_t10_t11(paper_text, patients):
-    named = re.search(r"\(patient number (\d+)\) and compression fractures at (T\d+), (T\d+), and (T\d+)",
-                      paper_text)
-    assert set(patients.index[patients["vertebroplasty"]]) == {int(named.group(1))}
+def test_the_vertebroplasty_patient_and_her_levels(patients):
+    found = _named("mgmt_vertebroplasty", r"\(patient number (\d+)\) and compression fractures at "
+                                          r"([TL]\d+(?:, (?:and )?[TL]\d+)*) vertebrae")
+    pid, named = int(found.group(1)), set(re.findall(r"[TL]\d+", found.group(2)))
+    assert _where(patients, "vertebroplasty") == {pid}
     imaging = load_imaging_findings()
-    levels = set(imaging.query("finding == 'vertebroplasty'")["site"].astype(str))
-    fractures = imaging.query("patient_id == 4 and finding == 'compression_fracture'")
-    assert levels == set(named.group(2, 3, 4))
-    assert set(fractures["site"].astype(str)) == set(named.group(2, 3, 4))
+    treated = imaging.query("finding == 'vertebroplasty'")
+    fractures = imaging.query("patient_id == @pid and finding == 'compression_fracture'")
+    assert set(treated["site"].astype(str)) == named == set(fractures["site"].astype(str))
 
 
-def test_vertebroplasty_patient_vas_1_afterwards(visits):
-    # "She had a significant pain relief after the vertebroplasty (VAS score: 1)."
-    p4 = visits.query("patient_id == 4").set_index("visit")["vas"]
-    assert p4["month_1"] == 1
+def test_vertebroplasty_patient_vas_afterwards(patients, visits):
+    after = int(_named("mgmt_vertebroplasty_relief", r"\(VAS score: (\d+)\)").group(1))
+    (pid,) = _where(patients, "vertebroplasty")
+    p = visits[visits["patient_id"] == pid].set_index("visit")["vas"]
+    assert p[VISIT_ORDER[1]] == after
 
 
 def test_symptom_patterns_match_case_series_counts(patients):
-    # 50% (n=5) back and low back pain, 20% (n=2) hip and low back pain, 10% (n=1) hip and ankle
-    # pain, 10% (n=1) hip and right-sided inguinal pain, 10% (n=1) only low back pain.
-    s = patients["symptoms"].str.lower()
-    assert s.str.startswith("back and low back pain").sum() == 5
-    assert s.str.startswith("hip and low back pain").sum() == 2
-    assert s.str.startswith("hip and ankle pain").sum() == 1
-    assert (s.str.contains("hip and inguinal") & s.str.contains("right")).sum() == 1
-    assert (s == "low back pain").sum() == 1
+    """'Fifty percent of our patients (n=5) had back pain and low back pain, 20% (n=2) had ...'"""
+    quote = statement("cs_symptom_patterns").quote
+    patterns = re.findall(r"\(n=(\d+)\) had ([a-z -]+?pain)(?:,|$)", quote)
+    assert len(patterns) >= 4
+    regions = patients["symptoms"].map(lambda text: frozenset(parse_symptom_regions(text)))
+    for n, phrase in patterns:
+        assert (regions == frozenset(parse_symptom_regions(phrase))).sum() == int(n), phrase
+    assert sum(int(n) for n, _ in patterns) == len(patients)
 
 
-def test_low_back_pain_in_80_percent(patients):
-    assert patients["symptoms"].str.lower().str.contains("low back pain").mean() == pytest.approx(0.80)
+def test_low_back_pain_share(patients):
+    share = float(_named("cs_low_back_pain", r"in (\d+)% of these patients").group(1))
+    with_lbp = patients["symptoms"].map(lambda text: "low back" in parse_symptom_regions(text))
+    assert 100 * with_lbp.mean() == pytest.approx(share)
 
 
-def test_baseline_vas_mean_is_7_9(paper_text, visits):
-    stated = float(re.search(r"\(VAS\) score for spinal pain was\s+\$?([\d.]+)", paper_text).group(1))
-    baseline = visits.query("visit == 'baseline'")["vas"].astype(int).tolist()
-    assert round(statistics.mean(baseline), 1) == stated == 7.9
+def test_baseline_vas_mean(visits):
+    stated = _named("cs_vas", r"\(VAS\) score for spinal pain was ([\d.]+)").group(1)
+    baseline = visits.loc[visits["visit"] == VISIT_ORDER[0], "vas"].astype(int).tolist()
+    assert f"{statistics.mean(baseline):.{len(stated.split('.')[1])}f}" == stated
 
 
 def test_table_i_vas_equals_table_ii_baseline_vas(patients, visits):
-    baseline = visits.query("visit == 'baseline'").set_index("patient_id")["vas"]
+    baseline = visits[visits["visit"] == VISIT_ORDER[0]].set_index("patient_id")["vas"]
     assert (patients["vas_table_i"] == baseline.reindex(patients.index)).all()
 
 
-def test_postpartum_weeks_range_and_median(paper_text, patients):
-    lo, hi = re.search(r"within postpartum (\d+)[–-](\d+) weeks", paper_text).groups()
+def test_postpartum_weeks_range_and_median(patients):
+    found = _named("cs_symptom_onset", r"within postpartum (\d+)[–-](\d+) weeks.*median (\d+) weeks")
     weeks = patients["postpartum_week_at_diagnosis"].astype(int)
-    assert (weeks.min(), weeks.max()) == (int(lo), int(hi))
-    assert statistics.median(weeks) == 4  # "median 4 weeks"
+    assert (weeks.min(), weeks.max(), statistics.median(weeks)) == tuple(int(g) for g in found.groups())
 
 
 def test_femoral_neck_mean_t_score(patients):
-    # "the mean femoral neck T score was -2.19"
-    assert round(statistics.mean(patients["t_score_femoral_neck"].astype(float)), 2) == -2.19
+    claim = printed("cs_tscore_fn_mean")  # "the mean femoral neck T score was -2.19 ± 0.50"
+    mean = statistics.mean(patients["t_score_femoral_neck"].astype(float))
+    assert f"{mean:.{claim.decimals}f}" == claim.as_printed
 
 
-def test_figure_captions_name_the_right_patients():
+def test_figure_captions_name_the_right_patients_and_sides():
     imaging = load_imaging_findings()
-    # Figure 1: right-sided sacroiliac joint, patient 9; Figure 2: bilateral femoral neck, patient 6;
-    # Figure 3: talus, patient 3.
-    si = imaging.query("site == 'sacroiliac_joint'")
-    assert si[["patient_id", "side"]].astype(str).values.tolist() == [["9", "right"]]
-    fn = imaging.query("site == 'femoral_neck'")
-    assert set(fn["patient_id"]) == {6} and set(fn["side"].astype(str)) == {"left", "right"}
-    assert set(imaging.query("site == 'talus'")["patient_id"]) == {3}
+    si = _named("fig1_caption", r"^(\w+)-sided sacroiliac joint involvement of patient no (\d+)")
+    rows = imaging.query("site == 'sacroiliac_joint'")[["patient_id", "side"]].astype(str)
+    assert rows.values.tolist() == [[si.group(2), si.group(1).lower()]]
+    fn = _named("fig2_caption", r"^Bilateral femoral neck involvement of patient no (\d+)")
+    femoral = imaging.query("site == 'femoral_neck'")
+    assert set(femoral["patient_id"]) == {int(fn.group(1))}
+    assert set(femoral["side"].astype(str)) == {"left", "right"}
+    talus = _named("fig3_caption", r"in the talus of patient no (\d+)")
+    assert set(imaging.query("site == 'talus'")["patient_id"]) == {int(talus.group(1))}
 
 
 def test_talus_patient_had_mild_hypercalcaemia_and_raised_alp():
-    # "Her laboratory work-up showed mild hypercalcemia and mild elevation of alkaline phosphatase"
-    flags = load_lab_flags().query("patient_id == 3 and visit == 'baseline'")
-    assert dict(zip(flags["analyte"].astype(str), flags["flag"].astype(str))) == {
-        "calcium_mg_dl": "high", "alp_u_l": "high"}
+    """'Her laboratory work-up showed mild hypercalcemia and mild elevation of alkaline phosphatase'."""
+    quote = statement("cs_talus_labs").quote
+    expected = {}
+    if "hypercalcemia" in quote:
+        expected["calcium_mg_dl"] = "high"
+    if "elevation of alkaline phosphatase" in quote:
+        expected["alp_u_l"] = "high"
+    pid = int(_named("fig3_caption", r"patient no (\d+)").group(1))
+    flags = load_lab_flags()
+    flags = flags[(flags["patient_id"] == pid) & (flags["visit"] == VISIT_ORDER[0])]
+    assert dict(zip(flags["analyte"].astype(str), flags["flag"].astype(str), strict=True)) == expected
 
 
-def test_acute_compressions_of_patients_8_and_10(paper_text):
-    fractures = load_imaging_findings().query("finding == 'compression_fracture'")
-    for pid in (8, 10):
-        row = re.search(rf"^{pid}\tBaseline.*?\t([TL][\d, L T and]+) acute compressions", paper_text, re.M)
-        assert row, f"Table II row of patient {pid} not found"
-        printed = set(re.findall(r"[TL]\d+", row.group(1)))
-        assert set(fractures.query("patient_id == @pid")["site"].astype(str)) == printed
-
-
-def test_all_flags_count_matches_table_ii_arrows(paper_text):
-    table_ii = paper_text[paper_text.index("**Table II:**"):paper_text.index("**DISCUSSION**")]
-    arrows = table_ii.count("↑") + table_ii.count("↓")
-    assert len(load_lab_flags()) == arrows == 10
+@pytest.mark.parametrize("claim_id", ["tii_p8_fracture_levels", "tii_p10_fracture_levels"])
+def test_acute_compressions_named_in_table_ii(claim_id):
+    claim = printed(claim_id)
+    (pid,) = claim.patient_ids
+    printed_levels = set(re.findall(r"[TL]\d+", claim.quote))
+    fractures = load_imaging_findings().query("finding == 'compression_fracture' and patient_id == @pid")
+    assert set(fractures["site"].astype(str)) == printed_levels == set(claim.vertebral_levels)

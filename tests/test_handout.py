@@ -1,6 +1,6 @@
-"""The printable seminar handout: built from the site, case stages present, answers absent.
+"""The printable seminar handout (``python -m tools.handout``) and the Chromium finder it uses.
 
-The expected content is read independently of ``plro.handout``: stage headings and
+The expected content is read independently of ``tools.handout``: stage headings and
 answer texts come from the notebook source (``notebooks/07-seminar-case.ipynb``)
 and from the built page, not from the selectors the handout code uses.
 """
@@ -8,8 +8,8 @@ and from the built page, not from the selectors the handout code uses.
 from __future__ import annotations
 
 import json
-import os
 import re
+import stat
 import subprocess
 import sys
 import unicodedata
@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.site import REPO_ROOT as ROOT
+from tests.support.site import site_dir
+from tools import chromium
+
 NOTEBOOK = ROOT / "notebooks" / "07-seminar-case.ipynb"
 CASE_PAGE = "notebooks/07-seminar-case.html"
 
@@ -67,7 +70,7 @@ def distinctive_phrases(text: str, words: int = 7) -> list[str]:
 
 
 def _site() -> Path:
-    site = Path(os.environ.get("PLRO_SITE_DIR", ROOT / "_build" / "html"))
+    site = site_dir()
     if not (site / CASE_PAGE).is_file():
         pytest.fail(
             f"{site / CASE_PAGE} not found: build the book first (make book) or set "
@@ -79,18 +82,16 @@ def _site() -> Path:
 
 @pytest.fixture(scope="module")
 def handout(tmp_path_factory):
-    from plro.browser import find_chromium
-
     site = _site()
-    if find_chromium() is None:
+    if chromium.find_chromium() is None:
         pytest.fail("no Chromium found: install Debian's 'chromium' or set PLRO_CHROMIUM",
                     pytrace=False)
     out = tmp_path_factory.mktemp("handout") / "handout.pdf"
     result = subprocess.run(
-        [sys.executable, "-m", "plro.handout", str(site), str(out)],
+        [sys.executable, "-m", "tools.handout", str(site), str(out)],
         capture_output=True, text=True, timeout=300, cwd=ROOT,
     )
-    assert result.returncode == 0, f"python -m plro.handout failed:\n{result.stderr}"
+    assert result.returncode == 0, f"python -m tools.handout failed:\n{result.stderr}"
     from pypdf import PdfReader
 
     reader = PdfReader(str(out))
@@ -141,3 +142,37 @@ def test_handout_leaves_out_quiz_feedback(handout):
     text = _norm(" ".join(handout["pages"]))
     leaked = [f for f in feedback if _norm(f) in text]
     assert not leaked, f"quiz feedback found in the handout: {leaked[:3]}"
+
+
+# ---------------------------------------------------------------------------
+# The Chromium finder (tools.chromium), shared by the handout and the browser tests
+
+
+def test_find_chromium_honours_the_environment_variable(tmp_path, monkeypatch):
+    fake = tmp_path / "my-chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PLRO_CHROMIUM", str(fake))
+    assert chromium.find_chromium() == str(fake)
+
+
+def test_find_chromium_reports_none_when_nothing_is_installed(tmp_path, monkeypatch):
+    monkeypatch.delenv("PLRO_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setenv("PLAYWRIGHT_BROWSERS_PATH", str(tmp_path / "none"))
+    monkeypatch.setattr(chromium.Path, "is_file", lambda self: False)
+    assert chromium.find_chromium() is None
+
+
+def test_chromium_flags_keep_the_browser_off_the_network():
+    assert "--disable-background-networking" in chromium.CHROMIUM_ARGS
+    assert "--no-sandbox" in chromium.CHROMIUM_ARGS
+
+
+def test_handout_refuses_a_missing_site_with_advice(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.handout", str(tmp_path / "no-site"), str(tmp_path / "h.pdf")],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert "make book" in result.stderr and not (tmp_path / "h.pdf").exists()

@@ -1,12 +1,12 @@
-"""Tests for plro.management: protocol, intervention matrix, drug table, figures.
+"""Tests for plro.management (protocol, intervention matrix, drug table) and plro.figures.management.
 
-Expected values come from the paper's own sentences and Table I, parsed from
-the seed text here, never from the code under test.
+Expected values come from the paper's own sentences and printed numbers, read
+from data/paper_statements.csv and data/reported_statistics.csv through
+plro.paper, from small synthetic tables built here, or from standard atomic
+weights; never from the code under test.
 """
 
 from __future__ import annotations
-
-import re
 
 import matplotlib
 
@@ -17,6 +17,7 @@ import pytest
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from plro.data import load_patients
+from plro.figures.management import plot_intervention_matrix, plot_protocol_flowchart
 from plro.management import (
     breastfeeding_counts,
     breastfeeding_statements,
@@ -24,102 +25,53 @@ from plro.management import (
     drug_table,
     elemental_calcium_mg,
     intervention_matrix,
-    plot_intervention_matrix,
-    plot_protocol_flowchart,
     protocol_edges,
     protocol_steps,
+    section_title,
     step_annotations,
     text_only_interventions,
 )
+from plro.paper import claim_patients, printed, statement, statements
 
-
-def _normalise(text: str) -> str:
-    text = re.sub(r"</?(sub|sup|b)>", "", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _between(text: str, start: str, end: str) -> str:
-    assert start in text and end in text, f"section markers {start!r} / {end!r} not found"
-    return text.split(start, 1)[1].split(end, 1)[0]
-
-
-@pytest.fixture(scope="module")
-def management_text(paper_text) -> str:
-    return _normalise(_between(paper_text, "### Management", "**Table I:**"))
-
-
-@pytest.fixture(scope="module")
-def discussion_text(paper_text) -> str:
-    return _normalise(_between(paper_text, "**DISCUSSION**", "## ■ CONCLUSION"))
-
-
-@pytest.fixture(scope="module")
-def table_i_management(paper_text) -> dict[int, str]:
-    """Patient number -> Table I 'Management protocol' cell, parsed from the tab-separated table."""
-    block = _between(paper_text, "**Table I:**", "**Table II:**")
-    cells = {}
-    for line in block.splitlines():
-        parts = line.split("\t")
-        match = re.match(r"(\d+)\b", parts[0])
-        if len(parts) >= 9 and match:
-            cells[int(match.group(1))] = _normalise(parts[-1])
-    assert sorted(cells) == list(range(1, 11)), "Table I rows not parsed"
-    return cells
-
-
-@pytest.fixture(scope="module")
-def patients() -> pd.DataFrame:
-    return load_patients()
-
-
-@pytest.fixture(scope="module")
-def matrix(patients) -> pd.DataFrame:
-    return intervention_matrix(patients)
-
-
-def _ids(text: str) -> set[int]:
-    return {int(x) for x in re.findall(r"\d+", text)}
+patients = pytest.fixture(scope="module", name="patients")(lambda: load_patients())
+matrix = pytest.fixture(scope="module", name="matrix")(lambda patients: intervention_matrix(patients))
+quotes = pytest.fixture(scope="module", name="quotes")(lambda: statements())
 
 
 def _rows_with(matrix: pd.DataFrame, column: str, value: str) -> set[int]:
     return {int(label[1:]) for label in matrix.index[matrix[column] == value]}
 
 
-# ------------------------------------------------------------------ intervention matrix vs text
-def test_bisphosphonate_patients_are_those_the_management_text_names(management_text, matrix):
-    named = re.search(r"Four patients \(patients ([\d, and]+)\) received bisphosphonates",
-                      management_text)
-    assert named, "bisphosphonate sentence not found"
-    assert _rows_with(matrix, "bisphosphonate", "yes") == _ids(named.group(1)) == {1, 3, 6, 7}
+def _synthetic_patients(**columns) -> pd.DataFrame:
+    base = {"patient_id": [2, 1, 3], "breastfeeding": ["continued", "discontinued", "not_stated"],
+            "vitamin_d_calcium": [True, True, False], "bisphosphonate": [False, True, False],
+            "vertebroplasty": [False, False, True]}
+    frame = pd.DataFrame(base | columns)
+    return frame.astype({c: "boolean" for c in ("vitamin_d_calcium", "bisphosphonate",
+                                                "vertebroplasty")})
 
 
-def test_continued_breastfeeding_patients_are_8_and_10(management_text, matrix):
-    named = re.search(r"Two patients \(patient ([\d and]+)\) did not discontinue breast-feeding",
-                      management_text)
-    assert named, "breast-feeding exception sentence not found"
-    assert _rows_with(matrix, "stopped_breastfeeding", "no") == _ids(named.group(1)) == {8, 10}
+# ------------------------------------------------------------------ intervention matrix
+def test_matrix_on_synthetic_patients():
+    matrix = intervention_matrix(_synthetic_patients())
+    assert list(matrix.index) == ["P1", "P2", "P3"]  # sorted by patient id
+    assert matrix.loc["P1"].tolist() == ["yes", "yes", "yes", "no"]
+    assert matrix.loc["P2"].tolist() == ["no", "yes", "no", "no"]
+    assert matrix.loc["P3"].tolist() == ["not stated", "no", "no", "yes"]
 
 
-def test_vertebroplasty_patient_is_4(management_text, matrix):
-    named = re.search(r"\(patient number (\d+)\)[^.]*underwent vertebroplasty", management_text)
-    assert named, "vertebroplasty sentence not found"
-    assert _rows_with(matrix, "vertebroplasty", "yes") == {int(named.group(1))} == {4}
+def test_bisphosphonate_patients_are_those_the_management_text_names(matrix):
+    assert _rows_with(matrix, "bisphosphonate", "yes") == set(claim_patients("mgmt_bisphosphonate"))
 
 
-def test_matrix_matches_every_table_i_management_cell(table_i_management, matrix):
-    for pid, cell in table_i_management.items():
-        row = matrix.loc[f"P{pid}"]
-        if "Discontinuation of breastfeeding" in cell:
-            expected_bf = "yes"
-        elif "Keep on breastfeeding" in cell:
-            expected_bf = "no"
-        else:
-            expected_bf = "not stated"
-        assert row["stopped_breastfeeding"] == expected_bf, f"P{pid}"
-        assert (row["vitamin_d_calcium"] == "yes") == (
-            "Supplementation of Vitamin D and Calcium" in cell), f"P{pid}"
-        assert (row["bisphosphonate"] == "yes") == ("Bisphosphonate" in cell), f"P{pid}"
-        assert (row["vertebroplasty"] == "yes") == ("Vertebroplasty" in cell), f"P{pid}"
+def test_continued_breastfeeding_patients_are_those_the_text_names(matrix):
+    named = set(claim_patients("mgmt_breastfeeding_continued"))
+    assert _rows_with(matrix, "stopped_breastfeeding", "no") == named
+
+
+def test_vertebroplasty_patient_is_the_one_the_text_names(matrix):
+    assert _rows_with(matrix, "vertebroplasty", "yes") == set(
+        claim_patients("mgmt_vertebroplasty_patient"))
 
 
 def test_matrix_shape_labels_and_values(matrix):
@@ -128,11 +80,6 @@ def test_matrix_shape_labels_and_values(matrix):
     assert list(matrix.columns) == ["stopped_breastfeeding", "vitamin_d_calcium",
                                     "bisphosphonate", "vertebroplasty"]
     assert set(matrix.stack()) <= {"yes", "no", "not stated"}
-
-
-def test_patient_3_breastfeeding_is_not_stated(table_i_management, matrix):
-    cell = table_i_management[3]
-    assert "breastfeeding" not in cell.lower()
     assert matrix.loc["P3", "stopped_breastfeeding"] == "not stated"
 
 
@@ -143,98 +90,99 @@ def test_matrix_rejects_unknown_breastfeeding_value(patients):
         intervention_matrix(bad)
 
 
-def test_text_only_interventions_are_quoted_from_their_section(management_text,
-                                                                discussion_text):
+# ------------------------------------------------------------------ quotes come from the paper
+def test_section_title():
+    assert section_title("case_series") == "Case Series"
+    assert section_title("table_i") == "Table I"
+
+
+def _is_statement(quotes: pd.DataFrame, quote: str, section_heading: str) -> bool:
+    same = quotes[quotes["quote"] == quote]
+    return any(section_title(str(s)) == section_heading for s in same["section"])
+
+
+def test_text_only_interventions_are_statements_of_their_section(quotes):
     table = text_only_interventions()
-    sections = {"Management": management_text, "Discussion": discussion_text}
-    assert set(table["section"]) <= set(sections)
+    assert len(table) > 0
     for row in table.itertuples():
-        assert _normalise(row.quote) in sections[row.section], row.quote
-
-
-def test_text_only_interventions_cover_what_the_paper_says_for_all(management_text,
-                                                                    discussion_text):
-    table = text_only_interventions()
-    # "All the patients were referred to the outpatient clinics of physical medicine and
-    # rehabilitation" (Management); "treatment for PLRO for 6 months" and "followed up at 1, 3,
-    # and 6 months" (Discussion): none of these is a Table I item, so each must be listed.
-    assert "physical medicine and rehabilitation" in management_text
-    quotes = " ".join(table["quote"])
-    for phrase in ["physical medicine and rehabilitation", "for 6 months",
-                   "followed up at 1, 3, and 6 months", "spinal braces", "bed rest"]:
-        assert phrase in quotes, phrase
+        assert _is_statement(quotes, row.quote, row.section), row.item
     assert "Table I" not in " ".join(table["section"])
 
 
-def test_drug_table_brace_row_quotes_the_series_not_the_literature(discussion_text):
+def test_text_only_interventions_cover_what_the_paper_says_for_all():
+    # Referral, 6 months of treatment, the follow-up schedule, brace and bed rest: none of these
+    # is a Table I item, so each must be listed.
+    shown = set(text_only_interventions()["quote"])
+    for sid in ["mgmt_referral", "disc_treatment_length", "disc_follow_up", "mgmt_brace_spinal",
+                "mgmt_bed_rest"]:
+        assert statement(sid).quote in shown, sid
+
+
+def test_drug_table_quotes_are_statements_of_their_section(quotes):
+    for row in drug_table().itertuples():
+        assert _is_statement(quotes, row.management_section, "Management"), row.item
+        if row.discussion_section:
+            assert _is_statement(quotes, row.discussion_section, "Discussion"), row.item
+
+
+def test_drug_table_brace_row_quotes_the_series_not_the_literature():
     brace = drug_table().set_index("item").loc["Spinal brace"]
-    # The Discussion describes this series' patients with "They were asked to wear spinal
-    # braces"; "short-term use of spinal braces" belongs to its Laroche et al. paragraph.
-    series_part, literature_part = discussion_text.split("Laroche et al.", 1)
-    assert _normalise(brace["discussion_section"]) in series_part
-    assert "short-term" not in brace["discussion_section"]
-    assert "short-term use of spinal braces" in literature_part
+    # The Discussion's "short-term use of spinal braces" belongs to its summary of the literature
+    # (Laroche et al.), not to this series' patients.
+    assert brace["discussion_section"] != statement("disc_short_term_braces").quote
+    assert brace["discussion_section"] == statement("disc_brace").quote
+
+
+def test_drug_table_columns_and_items():
+    table = drug_table()
+    assert list(table.columns) == ["item", "management_section", "discussion_section", "agree",
+                                   "note"]
+    assert {"Vitamin D", "Calcium", "Diclofenac", "Paracetamol", "Bisphosphonate",
+            "Spinal brace", "Rest and activity"} <= set(table["item"])
+    assert table["note"].str.len().gt(0).all()  # every row carries the book's comment
+
+
+def test_drug_table_agreement(quotes):
+    table = drug_table().set_index("item")
+    # The analgesics are worded the same in both sections; vitamin D and calcium differ.
+    assert table.loc["Diclofenac", "agree"] and table.loc["Paracetamol", "agree"]
+    assert not table.loc["Vitamin D", "agree"] and not table.loc["Calcium", "agree"]
+    assert pd.isna(table.loc["Bisphosphonate", "agree"])  # only the Management section speaks
+    assert table.loc["Bisphosphonate", "discussion_section"] == ""
+
+
+def test_drug_table_doses_as_printed():
+    table = drug_table().set_index("item")
+    vitamin_d = printed("mgmt_vitamin_d_dose").as_printed
+    assert f"{vitamin_d} IU" in table.loc["Vitamin D", "management_section"]
+    calcium = table.loc["Calcium", "management_section"]
+    assert printed("mgmt_calcium_ion_dose").as_printed in calcium
+    assert printed("mgmt_calcium_carbonate_dose").as_printed in calcium
 
 
 # ------------------------------------------------------------------ breast-feeding statements
-def test_breastfeeding_counts_match_table_i(table_i_management, patients):
+def test_breastfeeding_counts_always_have_three_statuses():
+    counts = breastfeeding_counts(_synthetic_patients(breastfeeding=["continued"] * 3))
+    assert counts.to_dict() == {"discontinued": 0, "continued": 3, "not_stated": 0}
+
+
+def test_breastfeeding_counts_match_the_data(patients):
     counts = breastfeeding_counts(patients)
-    cells = table_i_management.values()
-    assert counts["discontinued"] == sum("Discontinuation of breastfeeding" in c for c in cells)
-    assert counts["continued"] == sum("Keep on breastfeeding" in c for c in cells)
-    assert counts["not_stated"] == sum("breastfeeding" not in c.lower() for c in cells)
-    assert counts.sum() == 10
+    status = patients["breastfeeding"].astype(str)
+    assert counts.to_dict() == {s: int((status == s).sum())
+                                for s in ("discontinued", "continued", "not_stated")}
+    assert counts["continued"] == len(claim_patients("mgmt_breastfeeding_continued"))
 
 
-def test_breastfeeding_statements_quote_the_paper(management_text, discussion_text, patients):
+def test_breastfeeding_statements_read_the_paper_literally(patients):
     table = breastfeeding_statements(patients).set_index("source")
-    assert _normalise(table.loc["Management", "quote"]) in management_text
-    assert _normalise(table.loc["Discussion", "quote"]) in discussion_text
-    named = re.search(r"Two patients \(patient ([\d and]+)\) did not", management_text)
-    assert table.loc["Management", "continued"] == len(_ids(named.group(1)))
+    management = table.loc["Management", "quote"]
+    assert statement("mgmt_first_step").quote in management
+    assert statement("mgmt_breastfeeding_exception").quote in management
+    assert table.loc["Discussion", "quote"] == statement("disc_discontinued").quote
+    assert table.loc["Management", "continued"] == len(claim_patients("mgmt_breastfeeding_continued"))
     assert table.loc["Discussion", "continued"] == 0
-    assert (table[["stopped", "continued", "not_stated"]].sum(axis=1) == 10).all()
-
-
-# ------------------------------------------------------------------ drug table
-def test_drug_table_columns_and_items():
-    table = drug_table()
-    assert list(table.columns[:4]) == ["item", "management_section", "discussion_section", "agree"]
-    assert {"Vitamin D", "Calcium", "Diclofenac", "Paracetamol", "Bisphosphonate",
-            "Spinal brace", "Rest and activity"} <= set(table["item"])
-
-
-def test_drug_table_quotes_are_verbatim(management_text, discussion_text):
-    for row in drug_table().itertuples():
-        assert _normalise(row.management_section) in management_text, row.item
-        if row.discussion_section:
-            assert _normalise(row.discussion_section) in discussion_text, row.item
-
-
-def test_drug_table_agree_means_same_wording():
-    for row in drug_table().itertuples():
-        if not row.discussion_section:
-            assert pd.isna(row.agree), row.item
-        else:
-            assert bool(row.agree) == (row.management_section == row.discussion_section), row.item
-
-
-def test_drug_table_doses_as_printed(management_text, discussion_text):
-    table = drug_table().set_index("item")
-    vit_d_mgmt = re.search(r"vitamin D (\d+) IU", management_text).group(1)
-    vit_d_disc = re.search(r"vitamin D3 (\d+) IU", discussion_text).group(1)
-    assert (vit_d_mgmt, vit_d_disc) == ("1000", "880")
-    assert f"{vit_d_mgmt} IU" in table.loc["Vitamin D", "management_section"]
-    assert f"{vit_d_disc} IU" in table.loc["Vitamin D", "discussion_section"]
-    calcium = table.loc["Calcium", "management_section"]
-    assert "1000 mg calcium ion" in calcium and "250 mg" in calcium
-    assert "calcium 1000 mg" in table.loc["Calcium", "discussion_section"]
-
-
-def test_no_bisphosphonate_agent_is_named_in_management(management_text):
-    agents = ["alendron", "risedron", "ibandron", "zoledron", "pamidron", "etidron"]
-    assert not any(a in management_text.lower() for a in agents)
-    assert "teriparatide" not in management_text.lower()
+    assert (table[["stopped", "continued", "not_stated"]].sum(axis=1) == len(patients)).all()
 
 
 # ------------------------------------------------------------------ calcium arithmetic
@@ -268,22 +216,31 @@ def test_protocol_edges_join_existing_steps_and_reach_every_step():
     assert reached == steps
 
 
-def test_protocol_sources_are_sections_of_the_paper(paper_text):
-    headings = {h.strip().lower() for h in re.findall(r"^(?:#+ ■?|\*\*)\s*([A-Za-z ]+)",
-                                                      paper_text, flags=re.M)}
-    for sources in protocol_steps()["source"]:
-        for section in sources.split("; "):
-            assert section.lower() in headings, section
+def test_protocol_sources_are_the_sections_of_its_statements():
+    steps = protocol_steps().set_index("step")
+    for step, row in steps.iterrows():
+        assert len(row["statements"]) > 0, step
+        sections = {section_title(statement(sid).section) for sid in row["statements"]}
+        assert set(row["source"].split("; ")) == sections, step
+    # The Conclusion, as well as the Management section, calls weaning the first step.
+    assert steps.loc["stop_breastfeeding", "source"] == "Management; Conclusion"
 
 
-def test_step_annotations_count_from_table_i(table_i_management, patients):
+def test_step_annotations_count_from_the_data(patients):
     notes = step_annotations(patients)
-    cells = table_i_management.values()
-    stopped = sum("Discontinuation of breastfeeding" in c for c in cells)
-    bis = sum("Bisphosphonate" in c for c in cells)
-    assert notes["stop_breastfeeding"].startswith(f"{stopped} of 10 stopped")
-    assert f"bisphosphonate: {bis} of 10" in notes["drug_for_bone"]
-    assert "P4" in notes["vertebroplasty"] and notes["vertebroplasty"].startswith("1 of 10")
+    n = len(patients)
+    stopped = int((patients["breastfeeding"].astype(str) == "discontinued").sum())
+    bis = len(claim_patients("mgmt_bisphosphonate"))
+    assert notes["stop_breastfeeding"].startswith(f"{stopped} of {n} stopped")
+    assert f"bisphosphonate: {bis} of {n}" in notes["drug_for_bone"]
+    assert "P4" in notes["vertebroplasty"] and notes["vertebroplasty"].startswith(f"1 of {n}")
+
+
+def test_step_annotations_on_synthetic_patients():
+    notes = step_annotations(_synthetic_patients())
+    assert notes["stop_breastfeeding"].startswith("1 of 3 stopped")
+    assert "1 continued (P2)" in notes["stop_breastfeeding"]
+    assert notes["vertebroplasty"] == "1 of 3 (P3, Table I)"
 
 
 # ------------------------------------------------------------------ figures
@@ -301,6 +258,7 @@ def test_flowchart_boxes_labels_and_arrows(patients):
     for label in steps["label"]:
         assert label in texts, label
     assert any("2 continued (P8, P10)" in t for t in texts)
+    assert any(t == "Source: Management; Conclusion" for t in texts)
     assert ax.get_title()
     plt.close(fig)
 

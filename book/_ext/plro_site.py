@@ -11,14 +11,21 @@ book's title is the Open Graph site name. The download buttons (.ipynb, .md,
 print to PDF) work offline and are always shown.
 
 HTML fixes found by the browser tests (tests/test_site.py): each inline script
-is written once per page (no duplicate ``const`` error in the console), and
-bibliography entries get the ``listitem`` role their list needs (axe-core).
+is written once per page (no duplicate ``const`` error in the console),
+bibliography entries get the ``listitem`` role their list needs (axe-core), and
+the site's root ``index.html`` (the redirect to the book's first page) is a
+small HTML page with a language, a title, the site's icon and a plain link, so
+that no browser asks for a missing ``/favicon.ico``.
 """
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.util.osutil import SEP
 
 REPOSITORY_BUTTONS = ("use_repository_button", "use_issues_button", "use_edit_page_button")
 LAUNCHERS = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com"}
@@ -86,9 +93,44 @@ def fix_bibliography_roles(app: Sphinx, pagename: str, templatename: str,
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def root_redirect_html(target: str, title: str, language: str, icon: str | None) -> str:
+    """The root page: an immediate redirect to ``target``, with the site's icon and a link."""
+    target, title = html.escape(target), html.escape(title)
+    icon_link = f'<link rel="icon" href="{html.escape(icon)}">\n' if icon else ""
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f"{icon_link}</head>\n"
+        f'<body>\n<p>Opening <a href="{target}">{title}</a>.</p>\n</body>\n</html>\n'
+    )
+
+
+def write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``index.html`` as a redirect page that carries the site's icon.
+
+    Only for the ``html`` builder and when the book's root page is not ``index``
+    itself. It runs before sphinx-external-toc's own bare redirect (which is
+    then skipped because the file exists), and rewrites the page on every build
+    so it follows the root in ``_toc.yml``.
+    """
+    if exception is not None or app.builder.name != "html" or app.config.root_doc == "index":
+        return
+    favicon = str(app.config.html_favicon or "")
+    if favicon and "://" not in favicon:
+        favicon = f"_static/{Path(favicon).name}"
+    target = app.builder.get_target_uri(app.config.root_doc).replace(SEP, "/")
+    page = root_redirect_html(target, str(app.config.html_title or app.config.project),
+                              str(app.config.language or "en"), favicon or None)
+    Path(app.outdir, "index.html").write_text(page, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     # Run after sphinxext.opengraph has registered its settings.
     app.connect("config-inited", configure_buttons, priority=900)
     app.connect("html-page-context", drop_duplicate_scripts)
     app.connect("html-page-context", fix_bibliography_roles)
+    # Before sphinx-external-toc's ensure_index_file (priority 500).
+    app.connect("build-finished", write_root_redirect, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,13 +6,28 @@ or below -2.5 is osteoporosis. For premenopausal women, such as every patient
 in this series, Z-scores (comparison with age-matched women) are the
 recommended measure; the paper reports only T-scores, so the categories here
 describe the published numbers, not a diagnosis.
+
+Typical use::
+
+    from plro.data import load_patients
+    from plro.bone_density import t_scores_long, who_category_counts
+    who_category_counts(load_patients())
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["WHO_NORMAL_MIN", "WHO_OSTEOPOROSIS_MAX", "T_SCORE_SITES", "who_category", "t_scores_long"]
+__all__ = [
+    "WHO_NORMAL_MIN",
+    "WHO_OSTEOPOROSIS_MAX",
+    "WHO_CATEGORIES",
+    "T_SCORE_SITES",
+    "who_category",
+    "t_scores_long",
+    "osteoporotic_patients",
+    "who_category_counts",
+]
 
 WHO_NORMAL_MIN = -1.0
 """T-scores at or above this value are 'normal' in the WHO scheme."""
@@ -20,14 +35,15 @@ WHO_NORMAL_MIN = -1.0
 WHO_OSTEOPOROSIS_MAX = -2.5
 """T-scores at or below this value are 'osteoporosis' in the WHO scheme."""
 
+WHO_CATEGORIES = ("osteoporosis", "osteopenia", "normal")
+"""The three WHO categories, from worst to best."""
+
 T_SCORE_SITES = {
     "t_score_l1_l4": "Lumbar spine L1-L4",
     "t_score_l2_l4": "Lumbar spine L2-L4",
     "t_score_femoral_neck": "Femoral neck",
 }
 """The three DXA sites of Table I: column name -> readable label."""
-
-_CATEGORIES = ["osteoporosis", "osteopenia", "normal"]
 
 
 def who_category(t_score: float) -> str:
@@ -57,6 +73,22 @@ def t_scores_long(patients: pd.DataFrame) -> pd.DataFrame:
         site=pd.Categorical(long["column"].map(T_SCORE_SITES), list(T_SCORE_SITES.values()), ordered=True),
         t_score=long["t_score"].astype(float),
         who_category=pd.Categorical(
-            long["t_score"].map(who_category), categories=_CATEGORIES, ordered=True
+            long["t_score"].map(who_category), categories=list(WHO_CATEGORIES), ordered=True
         ),
     ).drop(columns="column")[["patient_id", "site", "t_score", "who_category"]]
+
+
+def osteoporotic_patients(patients: pd.DataFrame, threshold: float = WHO_OSTEOPOROSIS_MAX) -> list:
+    """Patient ids with at least one DXA T-score at or below ``threshold`` (default -2.5)."""
+    scores = patients[list(T_SCORE_SITES)].astype(float)
+    hit = (scores <= threshold).any(axis=1)
+    return [int(p) for p in patients.loc[hit, "patient_id"]]
+
+
+def who_category_counts(patients: pd.DataFrame) -> pd.DataFrame:
+    """Number of patients in each WHO category, one row per DXA site (Table I order)."""
+    return (
+        t_scores_long(patients)
+        .pipe(lambda d: pd.crosstab(d["site"], d["who_category"]))
+        .rename_axis(index="DXA site", columns="WHO category")
+    )

@@ -1,4 +1,4 @@
-"""Small-sample statistics for the PLRO case series: exact tests, effect sizes, bootstrap.
+"""Small-sample statistics for the PLRO case series: exact tests and effect sizes.
 
 With ten patients, asymptotic approximations are poor and ties are everywhere
 (VAS is an integer scale from 0 to 10). The tests here therefore enumerate the
@@ -16,8 +16,9 @@ With ten patients, asymptotic approximations are poor and ties are everywhere
   with Kendall's W and an optional seeded Monte Carlo permutation p-value.
 
 Effect sizes: :func:`matched_pairs_rank_biserial`, :func:`cliffs_delta` (equal
-to the Mann-Whitney rank-biserial correlation), :func:`kendalls_w`. Uncertainty:
-:func:`bootstrap_ci`, a seeded percentile bootstrap.
+to the Mann-Whitney rank-biserial correlation), :func:`kendalls_w`; their
+vectorised forms (``axis=1``) feed :func:`plro.resampling.bootstrap_ci`, the
+seeded percentile bootstrap, which lives in :mod:`plro.resampling`.
 
 A p-value answers "how unusual is this pattern if the labels/signs were
 exchangeable?" It never says *why* a pattern arose; see the outcomes chapter.
@@ -27,48 +28,72 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats as _st
 
-__all__ = [
-    "DEFAULT_SEED",
-    "SignFlipResult",
-    "MannWhitneyResult",
-    "FriedmanResult",
-    "BootstrapResult",
-    "signflip_test",
-    "matched_pairs_rank_biserial",
-    "mann_whitney_exact",
-    "smallest_exact_p",
-    "cliffs_delta",
-    "kendalls_w",
-    "friedman",
-    "bootstrap_ci",
-]
+from plro.resampling import DEFAULT_SEED
 
-DEFAULT_SEED = 20260101
-"""Seed used by every random procedure in the book (bootstrap, Monte Carlo)."""
+__all__ = [
+    "SignFlipResult", "MannWhitneyResult", "FriedmanResult",
+    "signflip_test", "matched_pairs_rank_biserial", "mann_whitney_exact", "smallest_exact_p",
+    "cliffs_delta", "kendalls_w", "friedman",
+]
 
 _TOL = 1e-9  # float tolerance when comparing statistics with the observed one
 _MAX_SIGN_FLIP_N = 20  # 2**20 ~ one million assignments
 _MAX_SPLITS = 2_000_000
 
 
+def _as_float(values, name: str, advice: str = "drop them explicitly first") -> np.ndarray:
+    """``values`` as a float array; a missing value (``nan``, ``pd.NA``) is an error."""
+    if hasattr(values, "to_numpy"):  # pandas: numpy cannot turn pd.NA in a nullable DataFrame into nan
+        values = values.to_numpy(dtype=float)
+    arr = np.asarray(values, dtype=float)
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains missing values; {advice}")
+    return arr
+
+
 def _as_1d(values, name: str) -> np.ndarray:
-    arr = np.asarray(values, dtype=float).ravel()
+    """``values`` flattened to a non-empty 1-D float array without missing values."""
+    arr = _as_float(values, name).ravel()
     if arr.size == 0:
         raise ValueError(f"{name} is empty")
-    if np.isnan(arr).any():
-        raise ValueError(f"{name} contains missing values; drop them explicitly first")
     return arr
 
 
 def _check_alternative(alternative: str) -> None:
     if alternative not in ("two-sided", "greater", "less"):
         raise ValueError("alternative must be 'two-sided', 'greater' or 'less'")
+
+
+def _check_zero_method(zero_method: str) -> None:
+    if zero_method not in ("wilcox", "pratt"):
+        raise ValueError("zero_method must be 'wilcox' or 'pratt'")
+
+
+def _at_least(values, observed):
+    """Which ``values`` are at least ``observed``, allowing for float rounding in sums of ranks."""
+    threshold = observed - _TOL
+    # ">" for ">=" would differ only for a value exactly 1e-9 below `observed`; sums of
+    # mid-ranks (multiples of 1/2) never are, so that mutant is equivalent.
+    return values >= threshold  # pragma: no mutate (equivalent, see above)
+
+
+def _tail_share(null: np.ndarray, observed: float, centre: float, alternative: str) -> float:
+    """Share of the equally likely null statistics at least as extreme as ``observed``.
+
+    Two-sided: at least as far from ``centre``; ``"greater"``: at least as
+    large; ``"less"``: at least as small.
+    """
+    if alternative == "two-sided":
+        return float(_at_least(np.abs(null - centre), abs(observed - centre)).mean())
+    if alternative == "greater":
+        return float(_at_least(null, observed).mean())
+    return float(_at_least(-null, -observed).mean())
 
 
 # --------------------------------------------------------------------------- paired
@@ -93,17 +118,16 @@ class SignFlipResult:
 
 
 def _signed_ranks(d: np.ndarray, zero_method: str) -> tuple[np.ndarray, np.ndarray]:
-    """Mid-ranks of |d| and signs, following the chosen zero handling."""
+    """Mid-ranks of |d| and signs (+1 or -1) of the non-zero differences.
+
+    ``"wilcox"`` ranks the non-zero differences only; ``"pratt"`` ranks the zeros
+    with them and then drops them.
+    """
+    _check_zero_method(zero_method)
+    keep = d != 0
     if zero_method == "wilcox":
-        d = d[d != 0]
-        ranks = _st.rankdata(np.abs(d)) if d.size else np.array([])
-    elif zero_method == "pratt":
-        ranks = _st.rankdata(np.abs(d))
-        keep = d != 0
-        d, ranks = d[keep], ranks[keep]
-    else:
-        raise ValueError("zero_method must be 'wilcox' or 'pratt'")
-    return ranks, np.sign(d)
+        return _st.rankdata(np.abs(d[keep])), np.sign(d[keep])
+    return _st.rankdata(np.abs(d))[keep], np.sign(d[keep])
 
 
 def signflip_test(
@@ -140,29 +164,19 @@ def signflip_test(
     n = ranks.size
     n_zero = int((d == 0).sum())
     if n == 0:
-        return SignFlipResult(0.0, 1.0, 0, n_zero, 1, float("nan"), zero_method, alternative)
+        return SignFlipResult(0.0, 1.0, 0, n_zero, 1, math.nan, zero_method, alternative)
     if n > _MAX_SIGN_FLIP_N:
         raise ValueError(f"{n} non-zero differences: too many to enumerate (max {_MAX_SIGN_FLIP_N})")
-    t_obs = float(ranks[signs > 0].sum())
+    # signs are +1 or -1, so T+ = (sum of ranks + signed rank sum) / 2
+    t_obs = float((ranks.sum() + ranks @ signs) / 2)
     # Every sign pattern as a row of 0/1 (1 = positive); T+ = pattern @ ranks.
-    patterns = np.array(list(itertools.product((0, 1), repeat=n)), dtype=float)
+    patterns = np.array(list(itertools.product((0, 1), repeat=n)))
     t_all = patterns @ ranks
-    centre = ranks.sum() / 2
-    if alternative == "two-sided":
-        extreme = np.abs(t_all - centre) >= abs(t_obs - centre) - _TOL
-    elif alternative == "greater":
-        extreme = t_all >= t_obs - _TOL
-    else:
-        extreme = t_all <= t_obs + _TOL
     return SignFlipResult(
-        statistic=t_obs,
-        pvalue=float(extreme.mean()),
-        n_used=n,
-        n_zero=n_zero,
-        n_assignments=2**n,
+        statistic=t_obs, pvalue=_tail_share(t_all, t_obs, ranks.sum() / 2, alternative),
+        n_used=n, n_zero=n_zero, n_assignments=2**n,
         rank_biserial=matched_pairs_rank_biserial(d, zero_method=zero_method),
-        zero_method=zero_method,
-        alternative=alternative,
+        zero_method=zero_method, alternative=alternative,
     )
 
 
@@ -175,27 +189,28 @@ def matched_pairs_rank_biserial(
     positive); 0 when positive and negative ranks balance. Mid-ranks of |d|;
     zeros handled as in :func:`signflip_test`. ``nan`` if every difference is 0.
     With a 2-D input and ``axis=1`` it returns one value per row (one per
-    bootstrap resample), so :func:`bootstrap_ci` can run vectorised.
+    bootstrap resample), so :func:`plro.resampling.bootstrap_ci` can run vectorised.
+    Missing values raise ``ValueError``.
     """
     if axis is None:
         d = _as_1d(differences, "differences")
         ranks, signs = _signed_ranks(d, zero_method)
         total = ranks.sum()
         if total == 0:
-            return float("nan")
-        return float((ranks[signs > 0].sum() - ranks[signs < 0].sum()) / total)
-    d = np.asarray(differences, dtype=float)
+            return math.nan
+        # T+ - T- is the signed rank sum; T+ + T- the sum of ranks
+        return float(ranks @ signs / total)
+    d = _as_float(differences, "differences")
     if axis not in (1, -1) or d.ndim != 2:
         raise ValueError("vectorised matched_pairs_rank_biserial expects 2-D input and axis=1")
-    if zero_method not in ("wilcox", "pratt"):
-        raise ValueError("zero_method must be 'wilcox' or 'pratt'")
+    _check_zero_method(zero_method)
     magnitude = np.abs(d)
     if zero_method == "wilcox":  # zeros take no rank at all
         magnitude = np.where(d == 0, np.nan, magnitude)
     ranks = np.nan_to_num(_st.rankdata(magnitude, axis=1, nan_policy="omit"))
     ranks = np.where(d == 0, 0.0, ranks)
     total = ranks.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore"):  # 0 / 0 = nan for a row of zeros, as in the 1-D case
         return (ranks * np.sign(d)).sum(axis=1) / total
 
 
@@ -244,27 +259,14 @@ def mann_whitney_exact(
     ranks = _st.rankdata(np.concatenate([xa, ya]))
     offset = n_x * (n_x + 1) / 2
     u_obs = float(ranks[:n_x].sum() - offset)
-    combos = np.array(list(itertools.combinations(range(n_x + n_y), n_x)), dtype=int)
+    combos = np.array(list(itertools.combinations(range(n_x + n_y), n_x)))
     u_all = ranks[combos].sum(axis=1) - offset
     centre = n_x * n_y / 2
-
-    def p_of(u_value: float) -> float:
-        if alternative == "two-sided":
-            return float((np.abs(u_all - centre) >= abs(u_value - centre) - _TOL).mean())
-        if alternative == "greater":
-            return float((u_all >= u_value - _TOL).mean())
-        return float((u_all <= u_value + _TOL).mean())
-
-    smallest = min(p_of(u) for u in (u_all.min(), u_all.max()))
+    smallest = min(_tail_share(u_all, u, centre, alternative) for u in (u_all.min(), u_all.max()))
     return MannWhitneyResult(
-        u=u_obs,
-        pvalue=p_of(u_obs),
-        n_x=n_x,
-        n_y=n_y,
-        n_splits=n_splits,
-        cliffs_delta=cliffs_delta(xa, ya),
-        smallest_possible_p=smallest,
-        alternative=alternative,
+        u=u_obs, pvalue=_tail_share(u_all, u_obs, centre, alternative),
+        n_x=n_x, n_y=n_y, n_splits=n_splits, cliffs_delta=cliffs_delta(xa, ya),
+        smallest_possible_p=smallest, alternative=alternative,
     )
 
 
@@ -281,7 +283,7 @@ def smallest_exact_p(n_x: int, n_y: int, alternative: str = "two-sided") -> floa
     if n_x < 1 or n_y < 1:
         raise ValueError("both groups need at least one observation")
     tails = 2 if alternative == "two-sided" else 1
-    return min(1.0, tails / math.comb(n_x + n_y, n_x))
+    return tails / math.comb(n_x + n_y, n_x)  # at most 2 / C(2, 1) = 1
 
 
 def cliffs_delta(x, y, axis: int | None = None):
@@ -289,9 +291,10 @@ def cliffs_delta(x, y, axis: int | None = None):
 
     Equal to the Mann-Whitney rank-biserial correlation ``2U/(n_x n_y) - 1``.
     With ``axis=1`` and 2-D inputs (resamples in rows) it returns one delta per
-    row, which lets :func:`bootstrap_ci` run vectorised.
+    row, which lets :func:`plro.resampling.bootstrap_ci` run vectorised.
+    Missing values raise ``ValueError``.
     """
-    xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    xa, ya = _as_float(x, "x"), _as_float(y, "y")
     if axis is None:
         xa, ya = xa.ravel(), ya.ravel()
         return float(np.sign(xa[:, None] - ya[None, :]).mean())
@@ -330,8 +333,9 @@ def _friedman_q(ranks: np.ndarray) -> np.ndarray:
     # tie correction: 1 - sum(t^3 - t) / (n k (k^2 - 1)), from the rank sums of squares
     ties = (ranks**2).sum(axis=(-2, -1)) - n * k * (k + 1) ** 2 / 4
     denom = ties / (k - 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(denom > 0, ss / np.where(denom > 0, denom, 1), np.nan)
+    # denom is 0 only when every row is one tie; then ss is 0 too, and Q = 0 / 0 = nan
+    with np.errstate(invalid="ignore"):
+        return ss / denom
 
 
 def kendalls_w(ranks, axis: int | None = None):
@@ -341,9 +345,11 @@ def kendalls_w(ranks, axis: int | None = None):
     no agreement between patients on the ordering of visits, 1 = every patient
     ranks the visits identically. Pass raw values through
     ``scipy.stats.rankdata(values, axis=1)`` first. With 3-D input
-    (resamples, n, k) and ``axis=0`` it returns one W per resample.
+    (resamples, n, k) and ``axis=0`` it returns one W per resample. ``nan``
+    where every patient's visits are one tie (no ordering at all); missing
+    ranks raise ``ValueError``.
     """
-    r = np.asarray(ranks, dtype=float)
+    r = _as_float(ranks, "ranks")
     if axis is None and r.ndim != 2:
         raise ValueError("kendalls_w expects a 2-D patients x visits matrix of ranks")
     n, k = r.shape[-2:]
@@ -361,13 +367,13 @@ def friedman(
     for ties). The chi-square p-value is an approximation; with
     ``n_permutations > 0`` a Monte Carlo permutation p-value is added, drawn by
     shuffling each row's ranks independently with ``numpy.random.default_rng(seed)``
-    (it counts the observed arrangement, so it is never 0).
+    (it counts the observed arrangement, so it is never 0). When every row is
+    a single tie there is no ordering to test: the statistic, W and both
+    p-values are ``nan``.
     """
-    m = np.asarray(matrix, dtype=float)
+    m = _as_float(matrix, "matrix", advice="keep complete subjects only")
     if m.ndim != 2 or m.shape[1] < 2 or m.shape[0] < 2:
         raise ValueError("friedman expects an n x k matrix with n >= 2 and k >= 2")
-    if np.isnan(m).any():
-        raise ValueError("matrix contains missing values; keep complete subjects only")
     n, k = m.shape
     ranks = _st.rankdata(m, axis=1)
     q = float(_friedman_q(ranks))
@@ -376,86 +382,10 @@ def friedman(
         rng = np.random.default_rng(seed)
         shuffled = rng.permuted(np.broadcast_to(ranks, (n_permutations, n, k)), axis=-1)
         q_perm = _friedman_q(shuffled)
-        p_perm = float(((q_perm >= q - _TOL).sum() + 1) / (n_permutations + 1))
+        hits = int(_at_least(q_perm, q).sum())
+        p_perm = (hits + 1) / (n_permutations + 1) if not math.isnan(q) else math.nan
     return FriedmanResult(
-        statistic=q,
-        pvalue_chi2=float(_st.chi2.sf(q, k - 1)),
-        kendalls_w=q / (n * (k - 1)),
-        n=n,
-        k=k,
-        pvalue_permutation=p_perm,
-        n_permutations=n_permutations,
+        statistic=q, pvalue_chi2=float(_st.chi2.sf(q, k - 1)), kendalls_w=q / (n * (k - 1)),
+        n=n, k=k, pvalue_permutation=p_perm, n_permutations=n_permutations,
         seed=seed if n_permutations > 0 else None,
     )
-
-
-# ------------------------------------------------------------------- bootstrap
-@dataclass(frozen=True)
-class BootstrapResult:
-    """Result of :func:`bootstrap_ci`: the statistic on the data and a percentile interval."""
-
-    estimate: float
-    low: float
-    high: float
-    confidence: float
-    n_resamples: int
-    seed: int
-
-
-def bootstrap_ci(
-    data,
-    stat: Callable,
-    n_resamples: int = 10_000,
-    seed: int = DEFAULT_SEED,
-    confidence: float = 0.95,
-    vectorized: bool = False,
-) -> BootstrapResult:
-    """Seeded percentile bootstrap confidence interval for ``stat``.
-
-    Parameters
-    ----------
-    data
-        A 1-D sequence (resampled with replacement), a 2-D array (its rows,
-        e.g. patients, are resampled whole), or a ``tuple`` of such arrays,
-        which are resampled independently (two groups resampled within
-        group); ``stat`` then receives one argument per array.
-    stat
-        Function of the (resampled) data returning a number.
-    n_resamples, seed, confidence
-        Number of resamples, seed for ``numpy.random.default_rng``, interval level.
-    vectorized
-        If true, ``stat`` is called once with every resample stacked along a
-        new first axis (shape ``(n_resamples, n, ...)``) and must return
-        ``n_resamples`` values; much faster for simple statistics.
-
-    The same seed gives the same interval. With ten patients a bootstrap
-    interval is rough: it cannot reach beyond values the sample contains, and
-    if every resample gives the same value the interval collapses to a point.
-    """
-    if not 0 < confidence < 1:
-        raise ValueError("confidence must be between 0 and 1")
-    if n_resamples < 1:
-        raise ValueError("n_resamples must be positive")
-    samples = data if isinstance(data, tuple) else (data,)
-    arrays = [np.asarray(s, dtype=float) for s in samples]
-    for a in arrays:
-        if a.size == 0 or np.isnan(a).any():
-            raise ValueError("bootstrap data must be non-empty without missing values")
-    rng = np.random.default_rng(seed)
-    indices = [rng.integers(0, len(a), size=(n_resamples, len(a))) for a in arrays]
-    if vectorized:
-        estimate = float(np.asarray(stat(*[a[None] for a in arrays]), float).ravel()[0])
-    else:
-        estimate = float(stat(*arrays))
-    if vectorized:
-        values = np.asarray(stat(*[a[i] for a, i in zip(arrays, indices, strict=True)]), float)
-    else:
-        values = np.array(
-            [stat(*[a[i[b]] for a, i in zip(arrays, indices, strict=True)])
-             for b in range(n_resamples)],
-            dtype=float,
-        )
-    alpha = (1 - confidence) / 2
-    # inverted_cdf: interval ends are values some resample actually produced
-    low, high = np.quantile(values, [alpha, 1 - alpha], method="inverted_cdf")
-    return BootstrapResult(estimate, float(low), float(high), confidence, n_resamples, seed)

@@ -5,14 +5,35 @@ cell) and the Okabe-Ito palette, which stays distinguishable under the common
 forms of colour-vision deficiency. Colours carry meaning consistently:
 ``COLOURS["continued"]``/``COLOURS["discontinued"]`` for breast-feeding,
 ``COLOURS["bisphosphonate"]`` for bisphosphonate use, and so on.
+
+Figures over time share one x axis, :func:`time_axis`: the visit months of
+:data:`plro.data.VISITS` at their real spacing.
+
+The theme only sets matplotlib and seaborn options. How Jupyter's inline
+backend saves figures is the notebook's business: each chapter's first code
+cell says ``%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}``
+(with constrained layout the figure already fits its canvas, so the default
+"tight" crop would only draw every figure twice).
 """
 
 from __future__ import annotations
 
 import matplotlib as mpl
+import matplotlib.pyplot as plt
 import seaborn as sns
 
-__all__ = ["OKABE_ITO", "COLOURS", "FIGSIZE", "WIDE_FIGSIZE", "set_theme", "patient_label"]
+from plro.data import VISITS
+
+__all__ = [
+    "OKABE_ITO",
+    "COLOURS",
+    "FIGSIZE",
+    "WIDE_FIGSIZE",
+    "TIME_LABEL",
+    "set_theme",
+    "figure_and_axes",
+    "time_axis",
+]
 
 OKABE_ITO = [
     "#E69F00",  # orange
@@ -48,6 +69,9 @@ FIGSIZE = (7.0, 4.2)
 WIDE_FIGSIZE = (9.0, 4.2)
 """Size for faceted figures."""
 
+TIME_LABEL = "Time since baseline (months)"
+"""x-axis label of every over-time figure."""
+
 
 def set_theme() -> None:
     """Apply the book's matplotlib/seaborn theme (white grid, Okabe-Ito, readable fonts)."""
@@ -66,25 +90,22 @@ def set_theme() -> None:
             "svg.fonttype": "none",
         }
     )
-    _inline_without_tight_bbox()
 
 
-def _inline_without_tight_bbox() -> None:
-    """In Jupyter, render each figure once, at its own size.
+def figure_and_axes(ax=None, figsize: tuple[float, float] = FIGSIZE):
+    """``(figure, axes)`` to draw on: ``ax`` and its figure, or a new figure of ``figsize``.
 
-    The inline backend's default ``bbox_inches="tight"`` draws every figure a
-    second time to crop it; with constrained layout (set above) the figure
-    already fits its canvas, so the extra pass only costs time.
+    Every single-panel ``plot_*`` of :mod:`plro.figures` starts with this, so
+    it can draw into an axes the caller made or make its own.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: nothing to configure
-        return
-    shell = get_ipython()
-    if shell is not None and hasattr(shell, "run_line_magic"):
-        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+    if ax is None:
+        return plt.subplots(figsize=figsize)
+    return ax.figure, ax
 
 
-def patient_label(patient_id: int) -> str:
-    """The label used for a patient on every axis and legend: ``'P4'`` for patient 4."""
-    return f"P{int(patient_id)}"
+def time_axis(ax, label: str = TIME_LABEL) -> None:
+    """Put the visit months of :data:`plro.data.VISITS` on ``ax``'s x axis, at real spacing."""
+    months = list(VISITS.values())
+    ax.set_xticks(months)
+    ax.set_xlim(min(months) - 0.3, max(months) + 0.3)
+    ax.set_xlabel(label)

@@ -2,7 +2,7 @@
 
 Usage (``make handout`` runs exactly this)::
 
-    python -m plro.handout _build/html _build/handout.pdf
+    python -m tools.handout _build/html _build/handout.pdf
 
 The handout is made in headless Chromium (Playwright) from the built HTML:
 
@@ -27,6 +27,8 @@ import mimetypes
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from tools.chromium import CHROMIUM_ARGS, find_chromium
 
 __all__ = [
     "CASE_PAGE",
@@ -53,7 +55,7 @@ ANSWER_SELECTORS = [
     "details.toggle-details",
     "button.toggle-button",
     ".toggle",
-    ".plro-quiz__feedbacks",  # quiz feedback (plro.quiz)
+    ".plro-quiz__feedbacks",  # quiz feedback (the quiz directive, book/_ext/plro_quiz.py)
     ".solution",  # sphinx-exercise solutions
 ]
 """Elements that hold answers; they are removed before the case is printed."""
@@ -184,8 +186,6 @@ def build_handout(site_dir: str | Path, out_pdf: str | Path) -> Path:
     from playwright.sync_api import sync_playwright
     from pypdf import PdfReader, PdfWriter
 
-    from plro.browser import CHROMIUM_ARGS, find_chromium
-
     site = Path(site_dir).resolve()
     case = _require_site(site)
     chromium = find_chromium()
@@ -235,8 +235,8 @@ def build_handout(site_dir: str | Path, out_pdf: str | Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m plro.handout SITE_DIR OUT_PDF``."""
-    parser = argparse.ArgumentParser(prog="python -m plro.handout", description=__doc__.split("\n")[0])
+    """Command line: ``python -m tools.handout SITE_DIR OUT_PDF``."""
+    parser = argparse.ArgumentParser(prog="python -m tools.handout", description=__doc__.split("\n")[0])
     parser.add_argument("site_dir", help="the built HTML site, e.g. _build/html")
     parser.add_argument("out_pdf", help="where to write the PDF, e.g. _build/handout.pdf")
     args = parser.parse_args(argv)

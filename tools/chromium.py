@@ -1,4 +1,4 @@
-"""Find a Chromium the project's browser tests and handout printer can drive.
+"""Find a Chromium that the browser tests (tests/) and the handout printer (tools.handout) can drive.
 
 Order: ``$PLRO_CHROMIUM`` if set, then the system ``chromium`` (Debian's
 ``/usr/bin/chromium``), then a Chromium that Playwright itself installed.

@@ -1,4 +1,4 @@
-"""Pain (VAS) and laboratory outcomes over the four visits of Table II.
+"""Pain (VAS) over the four visits of Table II, and what "pain control" could mean.
 
 The paper reports pain control without defining it. This module makes the
 definition explicit: a :class:`ControlRule` says when a VAS value counts as
@@ -6,14 +6,21 @@ definition explicit: a :class:`ControlRule` says when a VAS value counts as
 :func:`time_to_control` applies it to every patient, and
 :func:`sensitivity_table` shows how the answer moves with the rule.
 
-Visits were at 0, 1, 3 and 6 months only, so a time to control read from
-Table II is *interval-censored*: a patient first meeting the rule at the
-3-month visit reached it some time in (1, 3] months. Every result therefore
-carries an earliest and a latest possible time.
+Visits were at the months of :data:`plro.data.VISITS` only, so a time to
+control read from Table II is *interval-censored*: a patient first meeting the
+rule at the 3-month visit reached it some time in (1, 3] months. Every result
+therefore carries an earliest and a latest possible time.
 
-Figures: :func:`plot_vas_trajectories` (one line per patient plus the median,
-optionally faceted by group) and :func:`plot_labs_over_time` (one facet per
-analyte with the illustrative reference band of :mod:`plro.labs`).
+The paper's own numbers (the mean time to control, the two patients it times,
+who reached control last) are read from ``data/reported_statistics.csv``
+through :mod:`plro.paper`; they are the defaults of
+:func:`reported_mean_check` and :func:`latest_controllers`.
+
+Typical use::
+
+    from plro.data import load_visits
+    from plro.pain import sensitivity_table, vas_at_most
+    sensitivity_table(load_visits(), [vas_at_most(2)])
 """
 
 from __future__ import annotations
@@ -21,22 +28,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
-from plro.data import VISIT_ORDER
-from plro.labs import REFERENCE_INTERVALS
-from plro.theme import COLOURS, FIGSIZE, WIDE_FIGSIZE, patient_label
-from plro.workup import out_of_interval
+from plro.data import patient_label
+from plro.paper import claim_patients, printed
 
 __all__ = [
-    "VAS_LABEL",
-    "TIME_LABEL",
-    "VISIT_MONTHS",
     "GROUPINGS",
+    "PAIN_CONTROL_CLAIMS",
     "ControlRule",
     "vas_at_most",
     "fall_at_least",
@@ -46,48 +46,40 @@ __all__ = [
     "interval_text",
     "control_intervals",
     "sensitivity_table",
-    "sensitivity_display",
+    "reported_pain_control",
     "reported_mean_check",
     "latest_controllers",
     "month1_relief",
     "patient_groups",
-    "missing_lab_counts",
-    "lab_interval_counts",
-    "plot_vas_trajectories",
-    "plot_labs_over_time",
 ]
-
-VAS_LABEL = "Pain, VAS (0-10)"
-"""y-axis label of every VAS figure (the scale has no physical unit; 0-10 is its range)."""
-
-TIME_LABEL = "Time since baseline (months)"
-"""x-axis label of every over-time figure."""
-
-VISIT_MONTHS = (0, 1, 3, 6)
-"""Months of the four visits (baseline, 1, 3 and 6 months), plotted at their real spacing."""
 
 GROUPINGS = {
     "breastfeeding": {
         "column": "breastfeeding",
         "groups": {
-            "continued": ("Breast-feeding continued", COLOURS["continued"]),
-            "discontinued": ("Breast-feeding discontinued", COLOURS["discontinued"]),
-            "not_stated": ("Not stated in Table I", COLOURS["not_stated"]),
+            "continued": "Breast-feeding continued",
+            "discontinued": "Breast-feeding discontinued",
+            "not_stated": "Not stated in Table I",
         },
     },
     "bisphosphonate": {
         "column": "bisphosphonate",
-        "groups": {
-            True: ("Bisphosphonate", COLOURS["bisphosphonate"]),
-            False: ("No bisphosphonate", COLOURS["no_bisphosphonate"]),
-        },
+        "groups": {True: "Bisphosphonate", False: "No bisphosphonate"},
     },
 }
-"""Ways to split the patients: column of ``patients.csv`` -> value -> (facet title, colour).
+"""Ways to split the patients: column of ``patients.csv`` -> value -> group title.
 
 Patient 3's breast-feeding is not stated in Table I, so she is a group of her
 own, never silently merged with another group.
 """
+
+PAIN_CONTROL_CLAIMS = {
+    "mean": "res_pain_control_mean",
+    "times": ("res_p8_pain_control", "res_p10_pain_control"),
+    "latest": "res_breastfeeding_latest",
+}
+"""Claim ids (``data/reported_statistics.csv``) of the paper's pain-control numbers:
+the mean time to control, the two per-patient times, and who reached control last."""
 
 
 # ------------------------------------------------------------------ rules
@@ -144,7 +136,7 @@ DEFAULT_RULES = (
 
 # ------------------------------------------------------------------ tables
 def vas_wide(visits: pd.DataFrame) -> pd.DataFrame:
-    """VAS as a patients x months table (index ``patient_id``, columns 0, 1, 3, 6; float, NaN = N/A)."""
+    """VAS as a patients x months table: index ``patient_id``, one column per visit month (NaN = N/A)."""
     return (
         visits.pivot(index="patient_id", columns="month", values="vas")
         .astype("Float64")
@@ -242,46 +234,28 @@ def sensitivity_table(
     return pd.DataFrame(out).rename_axis("definition")
 
 
-def sensitivity_display(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`sensitivity_table` as text: months as integers, "> 6" for not reached, means to 1 dp."""
-    last = max(VISIT_MONTHS)
-
-    def month(v: float) -> str:
-        return f"> {last}" if pd.isna(v) else f"{v:g}"
-
-    def one_dp(v: float) -> str:
-        return "not defined" if pd.isna(v) else f"{v:.1f}"
-
-    shown = pd.DataFrame(index=table.index)
-    for col in table.columns:
-        if col.startswith("P"):
-            shown[col] = table[col].map(month)
-        elif col == "not reached":
-            shown[col] = table[col].astype(int).astype(str)
-        else:
-            shown[col] = table[col].map(one_dp)
-    return shown
-
-
 def reported_mean_check(
     visits: pd.DataFrame,
     rules: Iterable[ControlRule] = DEFAULT_RULES,
-    reported_mean: float = 2.4,
+    reported_mean: float | None = None,
     reported_times: Mapping[int, float] | None = None,
 ) -> pd.DataFrame:
-    """Which rules could give the paper's "mean duration of pain control 2.4 months"?
+    """Which rules could give the paper's printed mean duration of pain control?
 
     For each rule: ``mean of visit months`` (NaN if anyone not reached);
     ``equals reported`` (that mean, rounded to one decimal, equals
     ``reported_mean``); ``within bounds`` (``reported_mean`` lies between the
     means of the earliest and latest possible times); ``reported times fit``
-    (every time in ``reported_times`` - by default the paper's patient 8 at
-    3.5 and patient 10 at 4 months - lies inside that patient's interval); and
+    (every time in ``reported_times`` - patient id -> months - lies inside that
+    patient's interval); and
     ``attainable`` (the reported times fit *and* some choice of times for the
     other patients, each inside its own interval, makes the mean exactly
-    ``reported_mean``).
+    ``reported_mean``). Both default to the paper's printed numbers
+    (:func:`reported_pain_control`).
     """
-    reported_times = dict({8: 3.5, 10: 4.0} if reported_times is None else reported_times)
+    paper_says = reported_pain_control() if reported_mean is None or reported_times is None else {}
+    reported_mean = paper_says["mean"] if reported_mean is None else float(reported_mean)
+    reported_times = dict(paper_says["times"] if reported_times is None else reported_times)
     rows = []
     for rule in rules:
         tt = time_to_control(visits, rule)  # plain numpy below: this runs once per rule
@@ -311,7 +285,7 @@ def reported_mean_check(
 
 def latest_controllers(
     visits: pd.DataFrame, rules: Iterable[ControlRule] = DEFAULT_RULES,
-    claimed: Sequence[int] = (8, 10),
+    claimed: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Who reached control last under each rule, and is it exactly the ``claimed`` patients?
 
@@ -319,8 +293,10 @@ def latest_controllers(
     ``latest reached`` ("month 3", or "not by month 6" when someone never
     reaches control within the follow-up), ``latest patients`` (labels, e.g.
     "P8, P9, P10"), ``n tied``, ``only claimed`` (the latest group is exactly
-    ``claimed``) and ``claimed among latest``.
+    ``claimed``) and ``claimed among latest``. ``claimed`` defaults to the
+    patients the paper says reached control last (:func:`reported_pain_control`).
     """
+    claimed = reported_pain_control()["latest"] if claimed is None else tuple(claimed)
     rows = []
     for rule in rules:
         tt = time_to_control(visits, rule)
@@ -367,153 +343,29 @@ def month1_relief(
 def patient_groups(patients: pd.DataFrame, by: str) -> pd.Series:
     """Facet title of each patient for grouping ``by`` (a key of :data:`GROUPINGS`), indexed by id."""
     if by not in GROUPINGS:
-        raise ValueError(f"by must be one of {sorted(GROUPINGS)} or None, not {by!r}")
+        raise ValueError(f"by must be one of {sorted(GROUPINGS)}, not {by!r}")
     spec = GROUPINGS[by]
     values = patients.set_index("patient_id")[spec["column"]]
     unknown = set(values.astype(object)) - set(spec["groups"])
     if unknown:
         raise ValueError(f"unexpected {spec['column']} value(s) {sorted(map(str, unknown))}")
-    return values.astype(object).map(lambda v: spec["groups"][v][0]).rename(by)
+    return values.astype(object).map(lambda v: spec["groups"][v]).rename(by)
 
 
-def missing_lab_counts(visits: pd.DataFrame) -> pd.DataFrame:
-    """Number of missing (N/A) values per analyte (rows) and visit (columns), with totals."""
-    cols = list(REFERENCE_INTERVALS)
-    counts = (
-        visits.set_index("visit")[cols].isna()
-        .groupby(level="visit", observed=True).sum()
-        .reindex(VISIT_ORDER).T
-    )
-    counts.index = [REFERENCE_INTERVALS[c].label for c in counts.index]
-    counts.columns = [f"{m} mo" if m else "baseline" for m in VISIT_MONTHS]
-    counts["total"] = counts.sum(axis=1)
-    counts["of"] = visits["patient_id"].nunique() * len(VISIT_ORDER)
-    return counts.rename_axis("analyte")
+def reported_pain_control() -> dict:
+    """The paper's pain-control numbers, read from ``data/reported_statistics.csv``.
 
-
-def lab_interval_counts(visits: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """Per analyte: values reported, values outside the reference interval, and Table II's arrows.
-
-    Index ``analyte`` (the ``visits.csv`` column names, Table II order).
-    Columns: ``reported`` (values that are not N/A); ``below`` and ``above``
-    (outside the illustrative interval of :mod:`plro.labs`, counted with
-    :func:`plro.workup.out_of_interval`, limits themselves inside); ``flagged
-    low`` and ``flagged high`` (the down and up arrows Table II prints, from
-    ``lab_flags.csv``). The two pairs need not agree: that is the point.
+    A dict as the paper prints them: ``"mean"``, the mean time to control
+    (months); ``"times"``, the time of each patient it names (patient id ->
+    months); ``"latest"``, the ids of the patients it says reached control last.
+    Claim ids are in :data:`PAIN_CONTROL_CLAIMS`.
     """
-    analytes = list(REFERENCE_INTERVALS)
-
-    def counts(frame: pd.DataFrame, column: str, values: Mapping[str, str]) -> pd.DataFrame:
-        table = frame.groupby([frame["analyte"].astype(str), frame[column].astype(str)]).size()
-        return table.unstack(fill_value=0).reindex(index=analytes, columns=list(values),
-                                                   fill_value=0).rename(columns=values)
-
-    outside = counts(out_of_interval(visits), "status", {"below": "below", "above": "above"})
-    arrows = counts(flags, "flag", {"low": "flagged low", "high": "flagged high"})
-    reported = visits[analytes].notna().sum().rename("reported")
-    return pd.concat([reported, outside, arrows], axis=1).rename_axis("analyte").astype(int)
-
-
-# ------------------------------------------------------------------ figures
-def _time_axis(ax) -> None:
-    ax.set_xticks(VISIT_MONTHS)
-    ax.set_xlim(-0.3, max(VISIT_MONTHS) + 0.3)
-    ax.set_xlabel(TIME_LABEL)
-
-
-def _draw_vas(ax, wide: pd.DataFrame, colour: str, with_median: bool) -> None:
-    months = np.asarray(wide.columns, dtype=float)
-    for pid, row in wide.iterrows():
-        ax.plot(months, row.to_numpy(), color=colour, lw=1.0, alpha=0.7, marker="o", ms=3,
-                label=patient_label(pid), gid="patient", zorder=6)
-    if with_median:
-        ax.plot(months, wide.median(axis=0).to_numpy(), color=COLOURS["threshold"], lw=3.2,
-                label="Median", gid="median", zorder=4)
-    ax.set_ylim(-0.5, 10.5)
-    ax.set_yticks(range(0, 11, 2))
-    _time_axis(ax)
-
-
-def plot_vas_trajectories(visits: pd.DataFrame, patients: pd.DataFrame, by: str | None = None):
-    """VAS over the four visits: a thin line per patient and the median in bold.
-
-    ``by=None`` draws one panel (all 10 patients, cohort median). ``by`` set to
-    ``"breastfeeding"`` or ``"bisphosphonate"`` draws one panel per group
-    (see :data:`GROUPINGS`) with the group's own median; a group of one patient
-    gets no median line (its "median" would be that patient) and says so.
-    The x axis is in months at real spacing (0, 1, 3, 6). Patient lines carry
-    ``gid="patient"`` and labels "P1"...; median lines ``gid="median"``.
-    Returns the Figure.
-    """
-    wide = vas_wide(visits)
-    if by is None:
-        fig, ax = plt.subplots(figsize=FIGSIZE)
-        _draw_vas(ax, wide, COLOURS["muted"], with_median=True)
-        ax.set_ylabel(VAS_LABEL)
-        ax.set_title(f"Pain at each visit, all {len(wide)} patients")
-        ax.legend(handles=[
-            Line2D([], [], color=COLOURS["muted"], lw=1, marker="o", ms=3, label="One patient"),
-            Line2D([], [], color=COLOURS["threshold"], lw=3.2, label="Median"),
-        ], loc="upper right")
-        return fig
-    groups = patient_groups(patients, by)
-    spec = GROUPINGS[by]["groups"]
-    present = [(title, colour) for title, colour in spec.values() if (groups == title).any()]
-    # A fixed grid instead of constrained layout: same look, less time to draw.
-    fig, axes = plt.subplots(1, len(present), figsize=WIDE_FIGSIZE, sharey=True, squeeze=False,
-                             layout="none", gridspec_kw=dict(left=0.07, right=0.985, bottom=0.13,
-                                                             top=0.86, wspace=0.08))
-    for ax, (title, colour) in zip(axes[0], present, strict=True):
-        ids = groups.index[groups == title]
-        sub = wide.loc[wide.index.isin(ids)]
-        _draw_vas(ax, sub, colour, with_median=len(sub) > 1)
-        ax.set_title(f"{title}\n(n = {len(sub)})", fontsize=10.5)
-        if len(sub) == 1:
-            ax.text(0.97, 0.95, f"{patient_label(sub.index[0])} only:\nno median", ha="right",
-                    va="top", transform=ax.transAxes, fontsize=9)
-    axes[0][0].set_ylabel(VAS_LABEL)
-    return fig
-
-
-def _short_title(label: str) -> str:
-    """Facet title without the leading 'Serum ' (the unit sits on the y axis)."""
-    short = label.removeprefix("Serum ")
-    return short[:1].upper() + short[1:]
-
-
-def plot_labs_over_time(visits: pd.DataFrame):
-    """Five panels (calcium, magnesium, vitamin D, ALP, PTH): one thin line per patient.
-
-    Each panel shades the illustrative reference interval of
-    :data:`plro.labs.REFERENCE_INTERVALS` (patch ``gid="reference_band"``).
-    Missing values (N/A) are left as gaps: a line joins only values reported at
-    consecutive visits, and a value with no reported neighbour shows as a lone
-    dot. Nothing is interpolated. The sixth grid cell holds the legend and a
-    note. Returns the Figure.
-    """
-    # A fixed grid instead of constrained layout: same look, about 0.4 s less to draw.
-    fig, axes = plt.subplots(2, 3, figsize=(8.8, 5.2), layout="none",
-                             gridspec_kw=dict(left=0.075, right=0.975, bottom=0.1, top=0.94,
-                                              wspace=0.42, hspace=0.5))
-    flat = axes.ravel()
-    for ax, (col, ref) in zip(flat, REFERENCE_INTERVALS.items(), strict=False):
-        ax.axhspan(ref.low, ref.high, color=COLOURS["reference_band"], alpha=0.25, lw=0,
-                   gid="reference_band")
-        wide = visits.pivot(index="patient_id", columns="month", values=col).astype(float)
-        for pid, row in wide.iterrows():
-            ax.plot(wide.columns.to_numpy(float), row.to_numpy(), color=COLOURS["primary"],
-                    lw=0.9, marker="o", ms=3, label=patient_label(pid), gid="patient")
-        ax.set_title(_short_title(ref.label), fontsize=10.5)
-        ax.set_ylabel(ref.unit)
-        _time_axis(ax)
-    legend_ax = flat[-1]
-    legend_ax.axis("off")
-    legend_ax.legend(handles=[
-        Line2D([], [], color=COLOURS["primary"], lw=0.9, marker="o", ms=3, label="One patient"),
-        Patch(color=COLOURS["reference_band"], alpha=0.25, label="Reference interval\n(illustrative)"),
-    ], loc="upper left")
-    legend_ax.text(0.0, 0.45, "Lines join values reported at\nconsecutive visits only. A gap\n"
-                   "or a lone dot means a missing\n(N/A) value; nothing is\ninterpolated.",
-                   transform=legend_ax.transAxes, va="top", fontsize=9)
-    return fig
-
+    times = {}
+    for claim_id in PAIN_CONTROL_CLAIMS["times"]:
+        (pid,) = claim_patients(claim_id)
+        times[pid] = printed(claim_id).value
+    return {
+        "mean": printed(PAIN_CONTROL_CLAIMS["mean"]).value,
+        "times": times,
+        "latest": tuple(claim_patients(PAIN_CONTROL_CLAIMS["latest"])),
+    }

@@ -1,13 +1,12 @@
-"""Tests for plro.outcomes: time to control, claim checks and the two figure helpers.
+"""Tests for plro.pain (time to control, claim checks) and its figures (plro.figures.pain).
 
 Expected values come from synthetic visits worked out by hand, from the
-paper's Table II typed in below, or from the paper's text itself (the
-``paper_text`` fixture of conftest.py); never from the code under test.
+paper's Table II typed in below, or from the paper's printed numbers in
+data/reported_statistics.csv (through plro.paper); never from the code under
+test.
 """
 
 from __future__ import annotations
-
-import re
 
 import matplotlib
 
@@ -18,26 +17,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from plro.data import load_lab_flags, load_patients, load_visits
-from plro.labs import REFERENCE_INTERVALS
-from plro.outcomes import (
-    VAS_LABEL,
+import plro.pain as pain
+from plro.data import load_patients, load_visits
+from plro.figures.pain import VAS_LABEL, plot_vas_by_group, plot_vas_trajectories
+from plro.pain import (
+    GROUPINGS,
     control_intervals,
     fall_at_least,
     interval_text,
-    lab_interval_counts,
     latest_controllers,
-    missing_lab_counts,
     month1_relief,
-    plot_labs_over_time,
-    plot_vas_trajectories,
+    patient_groups,
     reported_mean_check,
-    sensitivity_display,
+    reported_pain_control,
     sensitivity_table,
     time_to_control,
     vas_at_most,
     vas_wide,
 )
+from plro.paper import claim_patients, printed
 
 # Table II of the paper, VAS at baseline, 1, 3 and 6 months, typed from the article.
 TABLE_II_VAS = {
@@ -45,14 +43,14 @@ TABLE_II_VAS = {
     6: (7, 4, 1, 0), 7: (7, 2, 2, 0), 8: (9, 6, 3, 1), 9: (7, 4, 3, 1), 10: (9, 5, 3, 1),
 }
 MONTHS = (0, 1, 3, 6)
-VISITS = ("baseline", "month_1", "month_3", "month_6")
+VISIT_LABELS = ("baseline", "month_1", "month_3", "month_6")
 
 
 def _synthetic(rows: dict[int, tuple]) -> pd.DataFrame:
     """visits-like frame from {patient: (vas0, vas1, vas3, vas6)}; None = missing."""
     records = []
     for pid, values in rows.items():
-        for visit, month, vas in zip(VISITS, MONTHS, values, strict=True):
+        for visit, month, vas in zip(VISIT_LABELS, MONTHS, values, strict=True):
             records.append({"patient_id": pid, "visit": visit, "month": month,
                             "vas": pd.NA if vas is None else vas})
     frame = pd.DataFrame(records)
@@ -76,19 +74,11 @@ def _first_sustained_month(values, limit) -> float:
     return float("nan")
 
 
-@pytest.fixture(scope="module")
-def visits():
-    return load_visits()
+visits = pytest.fixture(scope="module", name="visits")(lambda: load_visits())
+patients = pytest.fixture(scope="module", name="patients")(lambda: load_patients())
 
 
-@pytest.fixture(scope="module")
-def patients():
-    return load_patients()
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
+def teardown_function():
     plt.close("all")
 
 
@@ -136,6 +126,14 @@ def test_time_to_control_ignores_row_order_and_mixed_missing():
         assert (np.isnan(expected) and np.isnan(got)) or got == expected, pid
     # patient 4: last reported visit is month 3, so she is censored after 3, not 6
     assert tt.loc[4, "earliest_month"] == 3 and np.isinf(tt.loc[4, "latest_month"])
+
+
+def test_rule_labels_and_unknown_kind():
+    assert vas_at_most(2).label == "VAS ≤ 2" and vas_at_most(0).label == "VAS = 0"
+    assert fall_at_least(0.5, sustained=True).label == "Fall ≥ 50%, sustained"
+    odd = pain.ControlRule("odd", "vas_between", 2)
+    with pytest.raises(ValueError, match="unknown rule kind"):
+        odd.met(np.array([1.0]), 5.0)
 
 
 def test_interval_text_three_cases():
@@ -193,67 +191,63 @@ def test_sensitivity_means_recomputed_from_typed_table(visits, k):
     assert [table[f"P{p}"] for p in TABLE_II_VAS] == firsts
 
 
-def test_sensitivity_table_censoring_and_display(visits):
+def test_sensitivity_table_censoring(visits):
     table = sensitivity_table(visits, [vas_at_most(0)])
     # VAS 0 never reached by P2, P8, P9, P10 (6-month VAS 1 in Table II)
     assert table.iloc[0]["not reached"] == 4
-    assert np.isnan(table.iloc[0]["mean, latest"])
-    shown = sensitivity_display(table).iloc[0]
-    assert shown["P8"] == "> 6" and shown["P1"] == "6" and shown["mean, latest"] == "not defined"
+    assert np.isnan(table.iloc[0]["mean, latest"]) and np.isnan(table.iloc[0]["P8"])
 
 
-def test_no_threshold_rule_reproduces_2_4_months(visits):
+# ------------------------------------------------------- the paper's own numbers
+def test_reported_pain_control_reads_the_papers_numbers():
+    said = reported_pain_control()
+    assert said["mean"] == printed("res_pain_control_mean").value
+    times = {claim_patients(c)[0]: printed(c).value
+             for c in ("res_p8_pain_control", "res_p10_pain_control")}
+    assert said["times"] == times
+    assert said["latest"] == claim_patients("res_breastfeeding_latest")
+
+
+def test_reported_pain_control_builds_from_any_claims(monkeypatch):
+    values = {"res_pain_control_mean": 1.5, "res_p8_pain_control": 2.0, "res_p10_pain_control": 5.0}
+    patients_of = {"res_p8_pain_control": (3,), "res_p10_pain_control": (7,),
+                   "res_breastfeeding_latest": (3, 7)}
+
+    class Fake:
+        def __init__(self, value):
+            self.value = value
+
+    monkeypatch.setattr(pain, "printed", lambda claim: Fake(values[claim]))
+    monkeypatch.setattr(pain, "claim_patients", lambda claim: patients_of[claim])
+    assert reported_pain_control() == {"mean": 1.5, "times": {3: 2.0, 7: 5.0}, "latest": (3, 7)}
+
+
+def test_no_threshold_rule_reproduces_the_printed_mean(visits):
     rules = [vas_at_most(k) for k in range(0, 7)] + [fall_at_least(f / 10) for f in range(3, 10)]
     check = reported_mean_check(visits, rules)
     assert not check["equals reported"].any()
-    # paper: "patient 8 of 3.5 months": impossible if control = VAS <= 3 (P8 had 3 at month 3)
+    # the paper's "patient 8 of 3.5 months": impossible if control = VAS <= 3 (P8 had 3 at month 3)
     assert not check.loc["VAS ≤ 3", "reported times fit"]
     # with VAS <= 2, P8 and P10 are in (3, 6], so 3.5 and 4 months fit
     assert check.loc["VAS ≤ 2", "reported times fit"]
     assert check.loc["VAS ≤ 2", "attainable"]
 
 
-def _table_ii_labs(paper_text: str) -> dict[str, list[str]]:
-    """Table II's five laboratory columns as printed (cells like "8.3↓", "N/A"), from the paper."""
-    columns = ["calcium_mg_dl", "magnesium_mg_dl", "vitamin_d_25oh", "alp_u_l", "pth_pg_ml"]
-    table = paper_text.split("**Table II:**", 1)[1]
-    cells: dict[str, list[str]] = {c: [] for c in columns}
-    for line in table.splitlines():
-        fields = line.split("\t")
-        if len(fields) >= 8 and re.search(r"Baseline|month", fields[1]):
-            for column, cell in zip(columns, fields[3:8], strict=True):
-                cells[column].append(cell.strip())
-    return cells
-
-
-def test_lab_interval_counts_match_table_ii_as_printed(visits, paper_text):
-    printed = _table_ii_labs(paper_text)
-    assert all(len(cells) == 40 for cells in printed.values())  # 10 patients x 4 visits
-    counts = lab_interval_counts(visits, load_lab_flags())
-    assert list(counts.index) == list(printed)
-    for column, cells in printed.items():
-        values = [float(c.rstrip("↑↓")) for c in cells if c != "N/A"]
-        ref = REFERENCE_INTERVALS[column]
-        assert counts.loc[column, "reported"] == len(values), column
-        assert counts.loc[column, "below"] == sum(v < ref.low for v in values), column
-        assert counts.loc[column, "above"] == sum(v > ref.high for v in values), column
-        assert counts.loc[column, "flagged low"] == sum(c.endswith("↓") for c in cells), column
-        assert counts.loc[column, "flagged high"] == sum(c.endswith("↑") for c in cells), column
-    # the Discussion's "calcium ... within normal limits" against Table II: 3 down, 1 up arrow
-    assert tuple(counts.loc["calcium_mg_dl", ["flagged low", "flagged high"]]) == (3, 1)
-
-
-def test_reported_mean_check_defaults_are_the_papers_numbers(visits, paper_text):
-    mean = re.search(r"mean duration of pain control[^.]*? was ([\d.]+) months", paper_text)
-    times = re.search(r"patient (\d+) of ([\d.]+) months and patient (\d+) with ([\d.]+) months",
-                      paper_text)
-    assert mean and times
-    from_paper = reported_mean_check(
-        visits, reported_mean=float(mean.group(1)),
-        reported_times={int(times.group(1)): float(times.group(2)),
-                        int(times.group(3)): float(times.group(4))},
-    )
-    pd.testing.assert_frame_equal(reported_mean_check(visits), from_paper)
+def test_reported_mean_check_on_synthetic_numbers():
+    frame = _synthetic({1: (8, 4, 2, 0), 2: (9, 9, 2, 0)})
+    # VAS <= 2: P1 at 3 (in (1, 3]), P2 at 3 (in (1, 3]); mean of visit months 3.0
+    check = reported_mean_check(frame, [vas_at_most(2)], reported_mean=3.0,
+                                reported_times={1: 3.0}).iloc[0]
+    assert check["equals reported"] and check["reported times fit"] and check["attainable"]
+    check = reported_mean_check(frame, [vas_at_most(2)], reported_mean=2.0,
+                                reported_times={1: 3.5}).iloc[0]
+    assert not check["equals reported"] and not check["reported times fit"]
+    assert not check["attainable"]
+    # mean 1.2 with P1 at 2 needs P2 at 0.4, below her lower bound 1: not attainable, although
+    # 1.2 lies between the means of the bounds (1 and 3)
+    check = reported_mean_check(frame, [vas_at_most(2)], reported_mean=1.2,
+                                reported_times={1: 2.0}).iloc[0]
+    assert check["reported times fit"] and not check["attainable"] and check["within bounds"]
 
 
 def test_latest_controllers_include_patient_9(visits):
@@ -263,6 +257,13 @@ def test_latest_controllers_include_patient_9(visits):
     assert latest.loc["VAS ≤ 2", "latest reached"] == "month 6"
     assert not latest["only claimed"].any()
     assert latest["claimed among latest"].all()
+
+
+def test_latest_controllers_with_given_claim():
+    frame = _synthetic({1: (8, 1, 0, 0), 2: (9, 5, 2, 0), 3: (9, 5, 4, 1)})
+    latest = latest_controllers(frame, [vas_at_most(2)], claimed=[3]).iloc[0]
+    assert latest["latest patients"] == "P3" and latest["latest reached"] == "month 6"
+    assert latest["only claimed"] and latest["n tied"] == 1
 
 
 def test_latest_controllers_says_when_control_is_never_reached(visits):
@@ -285,13 +286,22 @@ def test_no_symptom_resolution_at_one_month_in_table_ii(visits):
     month1 = vas_wide(visits)[1]
     assert (month1 == 0).sum() == 0
     assert month1.min() == min(v[1] for v in TABLE_II_VAS.values())
-def test_missing_lab_counts_from_table_ii(visits):
-    counts = missing_lab_counts(visits)
-    # Table II baseline PTH is N/A for patients 1, 2, 3, 6 and 10
-    assert counts.loc["Parathyroid hormone (intact)", "baseline"] == 5
-    # 6-month calcium N/A for patients 5 and 7
-    assert counts.loc["Serum total calcium", "6 mo"] == 2
-    assert (counts["of"] == 40).all()
+
+
+def test_patient_groups_keep_not_stated_apart(patients):
+    groups = patient_groups(patients, "breastfeeding")
+    titles = GROUPINGS["breastfeeding"]["groups"]
+    assert groups.loc[3] == titles["not_stated"]
+    assert set(groups.index[groups == titles["continued"]]) == set(
+        claim_patients("mgmt_breastfeeding_continued"))
+    with pytest.raises(ValueError, match="by must be"):
+        patient_groups(patients, "smoking")
+
+
+def test_patient_groups_refuse_unknown_values():
+    frame = pd.DataFrame({"patient_id": [1], "breastfeeding": ["sometimes"]})
+    with pytest.raises(ValueError, match="sometimes"):
+        patient_groups(frame, "breastfeeding")
 
 
 # --------------------------------------------------------------------- figures
@@ -299,15 +309,8 @@ def _lines(ax, gid):
     return [line for line in ax.get_lines() if line.get_gid() == gid]
 
 
-def _band_limits(ax, patch):
-    """Data y-limits of an axhspan patch (whatever its patch class)."""
-    verts = patch.get_transform().transform(patch.get_path().vertices)
-    ys = ax.transData.inverted().transform(verts)[:, 1]
-    return float(ys.min()), float(ys.max())
-
-
-def test_vas_figure_ten_patients_one_median(visits, patients):
-    fig = plot_vas_trajectories(visits, patients)
+def test_vas_figure_ten_patients_one_median(visits):
+    fig = plot_vas_trajectories(visits)
     ax = fig.axes[0]
     assert len(_lines(ax, "patient")) == 10
     (median,) = _lines(ax, "median")
@@ -320,7 +323,7 @@ def test_vas_figure_ten_patients_one_median(visits, patients):
 
 
 def test_vas_figure_by_breastfeeding_keeps_patient_3_apart(visits, patients):
-    fig = plot_vas_trajectories(visits, patients, by="breastfeeding")
+    fig = plot_vas_by_group(visits, patients, "breastfeeding")
     axes = [ax for ax in fig.axes if ax.get_lines()]
     titles = [ax.get_title() for ax in axes]
     assert len(axes) == 3
@@ -335,35 +338,11 @@ def test_vas_figure_by_breastfeeding_keeps_patient_3_apart(visits, patients):
 
 
 def test_vas_figure_by_bisphosphonate(visits, patients):
-    fig = plot_vas_trajectories(visits, patients, by="bisphosphonate")
+    fig = plot_vas_by_group(visits, patients, "bisphosphonate")
     counts = sorted(len(_lines(ax, "patient")) for ax in fig.axes)
     assert counts == [4, 6]  # patients 1, 3, 6, 7 received bisphosphonates
 
 
 def test_vas_figure_rejects_unknown_grouping(visits, patients):
     with pytest.raises(ValueError, match="by must be"):
-        plot_vas_trajectories(visits, patients, by="smoking")
-
-
-def test_labs_figure_five_facets_with_reference_bands(visits):
-    fig = plot_labs_over_time(visits)
-    facets = [ax for ax in fig.axes if ax.get_lines()]
-    assert len(facets) == 5
-    for ax, ref in zip(facets, REFERENCE_INTERVALS.values(), strict=True):
-        bands = [p for p in ax.patches if p.get_gid() == "reference_band"]
-        assert len(bands) == 1
-        assert _band_limits(ax, bands[0]) == pytest.approx((ref.low, ref.high))
-        assert len(_lines(ax, "patient")) == 10
-        assert ref.unit in ax.get_ylabel()
-        assert ref.label.lower().endswith(ax.get_title().lower())
-        assert "months" in ax.get_xlabel()
-
-
-def test_labs_figure_leaves_missing_values_as_gaps(visits):
-    fig = plot_labs_over_time(visits)
-    calcium = next(ax for ax in fig.axes if "calcium" in ax.get_title().lower())
-    p8 = next(line for line in _lines(calcium, "patient") if line.get_label() == "P8")
-    # Table II, patient 8 calcium: 9.2, N/A, N/A, 9.0 -> the line keeps the two gaps
-    y = np.asarray(p8.get_ydata(), dtype=float)
-    assert y[0] == pytest.approx(9.2) and y[3] == pytest.approx(9.0)
-    assert np.isnan(y[1]) and np.isnan(y[2])
+        plot_vas_by_group(visits, patients, "smoking")

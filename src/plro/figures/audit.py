@@ -1,0 +1,51 @@
+"""Figure of the audit: how far each recomputed number is from the printed one (see :mod:`plro.audit`)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from plro.audit import STATUSES
+from plro.theme import COLOURS, figure_and_axes
+
+__all__ = ["plot_relative_differences"]
+
+
+def plot_relative_differences(audit: pd.DataFrame, ax: plt.Axes | None = None) -> Figure:
+    """Dot plot of the relative difference (%) of every derivable claim of :func:`plro.audit.audit_table`.
+
+    Each differing claim gets its own row, labelled with its claim_id (sorted
+    from the most negative difference); all matching claims share the last
+    row, on the zero line. Claims whose printed mean is right but whose SD is
+    not sit at 0 with a hollow marker. Claims whose reported value is 0 (no
+    relative difference exists) are named in the legend instead of plotted.
+    Draws into ``ax`` when given; returns the Figure.
+    """
+    derivable = audit[audit["status"] != STATUSES[2]]
+    plotted = derivable.dropna(subset=["relative_difference_pct"])
+    differs = plotted[plotted["status"] == "differs"].sort_values("relative_difference_pct")
+    matches = plotted[plotted["status"] == "matches"]
+    labels = list(differs["claim_id"]) + [f"all matching claims (n = {len(matches)})"]
+    fig, ax = figure_and_axes(ax)
+    ax.axvline(0, color=COLOURS["threshold"], linewidth=1, zorder=1, label="no difference")
+    ax.scatter(matches["relative_difference_pct"].astype(float), [len(differs)] * len(matches),
+               color=COLOURS["primary"], marker="o", s=40, zorder=3, label="matches")
+    sd_only = differs["what_differs"] == "SD"
+    for part, face, label in [(differs[~sd_only], COLOURS["warning"], "differs"),
+                              (differs[sd_only], "white", "differs in its SD only")]:
+        rows = [labels.index(c) for c in part["claim_id"]]
+        ax.scatter(part["relative_difference_pct"].astype(float), rows, s=45, zorder=3,
+                   marker="D", facecolor=face, edgecolor=COLOURS["warning"], linewidth=1.5,
+                   label=label)
+    undefined = derivable[derivable["relative_difference_pct"].isna()]
+    if len(undefined):
+        ax.scatter([], [], marker="", label="not plotted (reported 0): "
+                   + ", ".join(undefined["claim_id"]))
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("Relative difference, recomputed vs printed (% of the printed value)")
+    ax.set_ylabel("Claim")
+    ax.set_title("Recomputed vs printed value, per claim")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
