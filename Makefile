@@ -76,21 +76,24 @@ verify-source: $(STAMP)
 	$(BIN)/python tools/verify_source.py "$(PAPER)"
 
 # Mutation testing with mutmut, outside `make test`: each module src/plro/<m>.py below is mutated and
-# tried against tests/test_<m>.py (adding a module is one edit here). It runs in a scratch copy,
-# $(MUTATE_DIR), prints each module's kill rate and the mutants not killed, and fails under
-# MUTATE_MIN_KILL_RATE %. Equivalent mutants are excluded in the code (`# pragma: no mutate`).
+# tried against tests/test_<m>.py (adding a module is one edit here). mutmut works in $(MUTATE_DIR)
+# (links to the work tree, and pyproject.toml plus a [tool.mutmut] table naming those files); it
+# prints each module's kill rate and the mutants not killed, and fails under MUTATE_MIN_KILL_RATE %.
+# Equivalent mutants are excluded in the code (`# pragma: no mutate`, with the reason beside it).
 MUTATE_MODULES := stats resampling
 MUTATE_MIN_KILL_RATE := 90
 MUTATE_DIR := _build/mutate
 MUTMUT := $(CURDIR)/$(BIN)/mutmut
+MUTATE_TREE = $(filter-out pyproject.toml,$(shell git ls-files -co --exclude-standard | cut -d/ -f1 | sort -u))
 
 .PHONY: mutate
 mutate: $(STAMP)
-	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)/tmp && cp -r src tests data book $(MUTATE_DIR)/
-	{ echo '[tool.mutmut]'; \
+	rm -rf $(MUTATE_DIR) && mkdir -p $(MUTATE_DIR)/tmp
+	for f in $(MUTATE_TREE); do ln -s $(CURDIR)/$$f $(MUTATE_DIR)/$$f; done
+	{ cat pyproject.toml; echo; echo '[tool.mutmut]'; \
 	  echo 'source_paths = [$(foreach m,$(MUTATE_MODULES),"src/plro/$(m).py",)]'; \
 	  echo 'pytest_add_cli_args_test_selection = [$(foreach m,$(MUTATE_MODULES),"tests/test_$(m).py",)]'; \
-	  echo 'also_copy = ["src", "data", "book"]'; } > $(MUTATE_DIR)/pyproject.toml
+	  echo 'also_copy = [$(foreach f,$(MUTATE_TREE),"$(f)",)]'; } > $(MUTATE_DIR)/pyproject.toml
 	cd $(MUTATE_DIR) && TMPDIR=$$PWD/tmp $(MUTMUT) run > run.log 2>&1 || { tail -c 3000 run.log; exit 1; }
 	@cd $(MUTATE_DIR) && echo "excluded as equivalent (the reason is in the comment above each):" \
 	  && grep -n -B2 'pragma: no mutate' $(MUTATE_MODULES:%=src/plro/%.py) | sed 's/^/  /'; \

@@ -346,3 +346,69 @@ def test_vas_figure_by_bisphosphonate(visits, patients):
 def test_vas_figure_rejects_unknown_grouping(visits, patients):
     with pytest.raises(ValueError, match="by must be"):
         plot_vas_by_group(visits, patients, "smoking")
+
+
+# Month-1 ties: a value exactly at a threshold meets it.
+def test_month_1_tie_starts_control_in_0_1_and_ties_for_latest():
+    # P1 and P2 both first reach VAS <= 2 at month 1, P2 exactly at the threshold (2 <= 2);
+    # P3 meets it at baseline (VAS 2, again exactly at the threshold). Control began after the
+    # baseline visit that did not meet the rule and by month 1: the interval (0, 1], not the
+    # exact time 1 and not (1, ...]. P1 and P2 tie as the latest to reach control, at month 1.
+    frame = _synthetic({1: (8, 1, 0, 0), 2: (6, 2, 2, 1), 3: (2, 1, 0, 0)})
+    for rule in (vas_at_most(2), vas_at_most(2, sustained=True)):
+        tt = time_to_control(frame, rule).set_index("patient_id")
+        for pid in (1, 2):
+            assert tt.loc[pid, "reached"], (rule.label, pid)
+            got = (tt.loc[pid, "visit_month"], tt.loc[pid, "earliest_month"], tt.loc[pid, "latest_month"])
+            assert got == (1, 0, 1), (rule.label, pid)
+        assert (tt.loc[3, "visit_month"], tt.loc[3, "earliest_month"], tt.loc[3, "latest_month"]) == (0, 0, 0)
+    assert list(control_intervals(frame, vas_at_most(2))) == ["(0, 1]", "(0, 1]", "0"]
+    both = latest_controllers(frame, [vas_at_most(2)], claimed=[1, 2]).iloc[0]
+    assert (both["latest reached"], both["latest patients"], both["n tied"]) == ("month 1", "P1, P2", 2)
+    assert both["only claimed"] and both["claimed among latest"]
+    one = latest_controllers(frame, [vas_at_most(2)], claimed=[2]).iloc[0]
+    assert not one["only claimed"] and one["claimed among latest"]
+    baseline_only = latest_controllers(frame, [vas_at_most(2)], claimed=[3]).iloc[0]
+    assert not baseline_only["only claimed"] and not baseline_only["claimed among latest"]
+
+
+
+def test_month1_relief_counts_a_fall_exactly_at_each_threshold():
+    # Month-1 ties: P1 falls exactly 2 points (8 -> 6, 25 %), P2 exactly 50 % (8 -> 4),
+    # P3 exactly 30 % and 3 points (10 -> 7), P4 1 point (9 -> 8, 11 %). A fall equal to a
+    # threshold meets it ("fall >= 2 points", "fall >= 30 %", "fall >= 50 %").
+    frame = _synthetic({1: (8, 6, 3, 1), 2: (8, 4, 2, 0), 3: (10, 7, 5, 2), 4: (9, 8, 6, 4)})
+    table = month1_relief(frame)
+    expected = pd.DataFrame(
+        {
+            "baseline": pd.array([8, 8, 10, 9], dtype="Int64"),
+            "month 1": pd.array([6, 4, 7, 8], dtype="Int64"),
+            "fall (points)": pd.array([2, 4, 3, 1], dtype="Int64"),
+            "fall (%)": pd.array([25, 50, 30, 11], dtype="Int64"),
+            "fall ≥ 2 points": [True, True, True, False],
+            "fall ≥ 30%": [False, True, True, False],
+            "fall ≥ 50%": [False, True, False, False],
+        },
+        index=pd.Index(["P1", "P2", "P3", "P4"], name="patient"),
+    )
+    pd.testing.assert_frame_equal(table, expected)
+    # other thresholds: 3 points and 25 % are met exactly by P3 and P1
+    other = month1_relief(frame, points=3, fractions=(0.25,))
+    assert list(other["fall ≥ 3 points"]) == [False, True, True, False]
+    assert list(other["fall ≥ 25%"]) == [True, True, True, False]
+
+
+def test_time_to_control_baseline_handling_for_the_relative_fall_rule():
+    # Month 1 missing: the baseline is still the month-0 VAS; 8 -> 4 at month 3 is exactly 50 %.
+    tt = time_to_control(_synthetic({1: (8, None, 4, 2)}), fall_at_least(0.5)).iloc[0]
+    assert (tt["visit_month"], tt["earliest_month"], tt["latest_month"]) == (3, 0, 3)
+    # A baseline VAS of 1 is positive: falling to 0 at month 1 is a 100 % fall.
+    tt = time_to_control(_synthetic({1: (1, 0, 0, 0)}), fall_at_least(0.5)).iloc[0]
+    assert (tt["visit_month"], tt["earliest_month"], tt["latest_month"]) == (1, 0, 1)
+    message = r"^a relative-fall rule needs a positive baseline VAS$"
+    with pytest.raises(ValueError, match=message):  # no baseline visit at all
+        time_to_control(_synthetic({1: (None, 5, 2, 1)}), fall_at_least(0.5))
+    with pytest.raises(ValueError, match=message):
+        fall_at_least(0.5).met([4.0], None)
+    with pytest.raises(ValueError, match=message):
+        fall_at_least(0.5).met([0.0], 0.0)
