@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from plro.data import VISITS
-from plro.tables import MONTH_NAMES, VISIT_NAMES, cohort_table_html, sensitivity_display
+from plro.tables import (
+    MONTH_NAMES,
+    NOT_REPORTED,
+    VISIT_NAMES,
+    cell_text,
+    cohort_table_html,
+    p_value,
+    readable,
+    sensitivity_display,
+)
 
 
 def test_month_and_visit_names_follow_the_schedule():
@@ -41,3 +51,36 @@ def test_sensitivity_display_formats_months_counts_and_means():
     assert shown.loc["rule a"].tolist() == ["1", "3", "0", "1.2", "2.0"]
     assert shown.loc["rule b"].tolist() == [f"> {last}", "6", "1", "2.0", "not defined"]
     assert shown.index.name == "definition"
+
+
+# ------------------------------------------------------------------ tables in words
+def test_p_values_print_in_one_style():
+    cases = {0.001953: "p = 0.002", 0.0020: "p = 0.002", 0.3125: "p = 0.31", 0.05: "p = 0.05",
+             0.0004: "p < 0.001", 0.001: "p = 0.001", 1.0: "p = 1", 0.999: "p = 1.00", 0.0999: "p = 0.10"}
+    assert {p: p_value(p) for p in cases} == cases
+    for bad in (-0.1, 1.5, float("nan"), None):
+        with pytest.raises(ValueError, match="not a p-value"):
+            p_value(bad)
+
+
+def test_cells_read_as_words():
+    assert [cell_text(v) for v in (True, False, np.bool_(True), None, np.nan, pd.NA)] == \
+        ["yes", "no", "yes", NOT_REPORTED, NOT_REPORTED, NOT_REPORTED]
+    assert [cell_text(v) for v in (126.0, 126, np.int64(7), 2.45, -2.9)] == ["126", "126", "7", "2.5", "-2.9"]
+    assert cell_text(0.532, decimals=2) == "0.53" and cell_text("P4") == "P4"
+
+
+def test_readable_gives_one_header_row_human_headers_and_no_index_name():
+    frame = pd.DataFrame({"patient_id": [1, 2], "alp_u_l": [126.0, np.nan], "flagged": [True, False],
+                          "ca": [8.34, 9.0]}).set_index("patient_id")
+    shown = readable(frame, {"alp_u_l": "ALP (U/L)", "flagged": "Arrow in Table II", "ca": "Ca (mg/dL)"},
+                     label="patient_id", decimals={"ca": 2})
+    assert list(shown.columns) == ["ALP (U/L)", "Arrow in Table II", "Ca (mg/dL)"]
+    assert shown.index.name is None and shown.columns.name is None and list(shown.index) == ["1", "2"]
+    assert shown.to_dict("list") == {"ALP (U/L)": ["126", "—"], "Arrow in Table II": ["yes", "no"],
+                                     "Ca (mg/dL)": ["8.34", "9"]}
+    assert "patient_id" not in shown.to_html()
+    numbered = readable(pd.DataFrame({"x": [1.5, 2.0]}))
+    assert list(numbered.index) == [1, 2] and list(numbered["x"]) == ["1.5", "2"]
+    with pytest.raises(KeyError, match="no column"):
+        readable(frame, {"nope": "Nope"})
