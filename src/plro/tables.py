@@ -119,12 +119,12 @@ def readable(frame: pd.DataFrame, headers: dict[str, str] | None = None, label: 
              decimals: int | dict[str, int] = 1) -> pd.DataFrame:
     """A table as a reader sees it: human headers, words in every cell, one header row.
 
-    ``headers`` renames columns (and names the order: columns not in it are dropped,
-    when it is given; a named index counts as a column); ``label`` is the column whose values label the rows (its header
-    is dropped, so no index-name row appears); without it the rows are unlabelled
-    and numbered from 1. ``decimals`` is one number or a per-column mapping (by the
-    original column name). Cells go through :func:`cell_text`. The numbers are
-    formatted, never changed.
+    ``headers`` renames columns and names their order (columns not in it are dropped,
+    when it is given; a named index counts as a column). ``label`` is the column whose
+    values label the rows (its header is dropped, so no index-name row appears);
+    without it the rows are unlabelled and numbered from 1. ``decimals`` is one number
+    or a per-column mapping (by the original column name). Cells go through
+    :func:`cell_text`. The numbers are formatted, never changed.
     """
     named_index = any(name is not None for name in frame.index.names)
     table = frame.reset_index() if named_index else frame.reset_index(drop=True)
