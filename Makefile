@@ -32,6 +32,7 @@ venv: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	$(BIN)/python -m tools.book_pdf --if-chromium --if-outdated
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests tools
@@ -60,6 +61,20 @@ bench: $(STAMP)
 
 handout: book
 	$(BIN)/python -m tools.handout _build/html _build/handout.pdf
+
+# The seminar slides (reveal.js, every asset vendored) into _build/html/slides; every HTML
+# build makes them too (book/_ext/plro_downloads.py). The whole book as one PDF, printed by
+# headless Chromium, into _build/html/downloads (`make book` prints it when Chromium is there).
+# `make vendor` fetches the slides' assets again from npm (tools/slides/README.md).
+.PHONY: slides pdf vendor
+slides: $(STAMP)
+	$(BIN)/python -m tools.slides
+
+pdf: $(STAMP)
+	$(BIN)/python -m tools.book_pdf
+
+vendor: $(STAMP)
+	$(BIN)/python -m tools.slides --vendor
 
 # After a reviewed edit of a data file: record its bytes and sha256 in data/datapackage.json.
 .PHONY: data-hashes

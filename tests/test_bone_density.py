@@ -17,8 +17,13 @@ import pandas as pd
 import pytest
 
 from plro.bone_density import (
+    LUMBAR_REGIONS,
+    MIN_EVALUABLE_VERTEBRAE,
     T_SCORE_SITES,
     WHO_CATEGORIES,
+    Z_BELOW_EXPECTED_MAX,
+    evaluable_vertebrae,
+    lumbar_evaluability,
     osteoporotic_patients,
     t_scores_long,
     who_category,
@@ -140,3 +145,57 @@ def test_t_score_by_patient_plot_has_one_row_per_given_patient():
                           "t_score_l2_l4": [-2.0, -3.0], "t_score_femoral_neck": [-1.0, -1.5]})
     ax = plot_t_scores_by_patient(frame).axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["P7", "P2"]
+
+
+# --- lumbar regions and fractured vertebrae ---------------------------------
+
+
+def test_iscd_thresholds_as_published():
+    # 2005 ISCD: Z <= -2.0 is "below the expected range for age";
+    # 2023 ISCD: never report the spine from a single vertebra (two are acceptable).
+    assert Z_BELOW_EXPECTED_MAX == -2.0
+    assert MIN_EVALUABLE_VERTEBRAE == 2
+    assert LUMBAR_REGIONS["t_score_l1_l4"] == ("L1", "L2", "L3", "L4")
+    assert LUMBAR_REGIONS["t_score_l2_l4"] == ("L2", "L3", "L4")
+    assert set(LUMBAR_REGIONS) <= set(T_SCORE_SITES)
+
+
+@pytest.mark.parametrize(
+    ("region", "fractured", "expected"),
+    [
+        ("t_score_l1_l4", [], ("L1", "L2", "L3", "L4")),
+        ("t_score_l1_l4", ["T12", "L1", "L2", "L4"], ("L3",)),
+        ("t_score_l2_l4", ["l1"], ("L2", "L3", "L4")),
+        ("t_score_l2_l4", [" L3 ", "L4"], ("L2",)),
+    ],
+)
+def test_evaluable_vertebrae(region, fractured, expected):
+    assert evaluable_vertebrae(region, fractured) == expected
+
+
+def test_evaluable_vertebrae_names_unknown_region():
+    with pytest.raises(KeyError, match="t_score_l1_l4"):
+        evaluable_vertebrae("t_score_femoral_neck", ["L1"])
+
+
+def test_lumbar_evaluability_on_synthetic_fractures():
+    fractures = pd.DataFrame({
+        "patient_id": [7, 7, 7, 2, 5],
+        "site": ["L1", "L2", "L4", "L1", "T9"],
+    })
+    out = lumbar_evaluability(fractures)
+    # patient 5 (thoracic only) has no row; patient 2's L1 lies outside L2-L4
+    assert list(zip(out["patient_id"], out["region"])) == [
+        (2, "t_score_l1_l4"), (7, "t_score_l1_l4"), (7, "t_score_l2_l4"),
+    ]
+    p2 = out.iloc[0]
+    assert (p2["remaining"], p2["n_remaining"], p2["interpretable"]) == ("L2, L3, L4", 3, True)
+    p7 = out.set_index("region").loc[lambda d: d["patient_id"] == 7]
+    assert p7.loc["t_score_l1_l4", "fractured"] == "L1, L2, L4"
+    assert p7["remaining"].tolist() == ["L3", "L3"]
+    assert not p7["interpretable"].any()
+
+
+def test_lumbar_evaluability_requires_its_columns():
+    with pytest.raises(KeyError, match="site"):
+        lumbar_evaluability(pd.DataFrame({"patient_id": [1]}))

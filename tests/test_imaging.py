@@ -16,7 +16,7 @@ import pytest
 
 from plro.data import load_imaging_findings, load_patients
 from plro.figures.imaging import plot_vertebral_map
-from plro.imaging import VERTEBRAL_LEVELS, non_spinal_sites, vertebral_map
+from plro.imaging import VERTEBRAL_LEVELS, implied_spinal_patients, non_spinal_sites, vertebral_map
 from plro.paper import printed
 
 # Levels as the paper names them:
@@ -94,3 +94,18 @@ def test_non_spinal_sites(imaging):
     assert table.loc["P9", "site"] == "sacroiliac joint" and table.loc["P9", "side"] == "right"
     assert table.loc["P6", "side"] == "left and right"
     assert table.loc["P3", "site"] == "talus"
+
+
+def test_implied_spinal_patients_on_synthetic_tables():
+    patients = pd.DataFrame({"patient_id": [1, 2, 3, 4],
+                             "symptoms": ["Back pain", "Hip and low back pain", "Ankle pain",
+                                          "LOW BACK pain"]})
+    imaging = pd.DataFrame({"patient_id": [2, 4], "site": ["femoral_neck", "T12"]})
+    assert implied_spinal_patients(patients, imaging) == [1, 4]
+
+
+def test_implied_spinal_patients_give_the_seven_of_the_case_series():
+    # Case Series: "MRI revealed spinal involvement in seven patients".
+    implied = implied_spinal_patients(load_patients(), load_imaging_findings())
+    assert len(implied) == printed("cs_spinal_involvement").value
+    assert {4, 8, 10} <= set(implied)  # the patients with named vertebral levels

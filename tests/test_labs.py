@@ -33,7 +33,9 @@ from plro.labs import (
     labs_long,
     missing_lab_counts,
     out_of_interval,
+    patients_with_result,
     reference_table,
+    workup_coverage,
 )
 
 LAB_COLUMNS = ["calcium_mg_dl", "magnesium_mg_dl", "vitamin_d_25oh", "alp_u_l", "pth_pg_ml"]
@@ -342,3 +344,47 @@ def test_analyte_over_time_skips_missing_values():
                               (1, "month_3", {"pth_pg_ml": 30.0})])
     (line,) = _lines(plot_analyte_over_time(frame, "pth_pg_ml", [1]).axes[0], "patient")
     assert list(line.get_xdata()) == [0, 3] and list(line.get_ydata()) == [20.0, 30.0]
+
+
+# --------------------------------------------------------------------------- work-up coverage
+def _coverage_tables() -> dict[str, pd.DataFrame]:
+    patients = pd.DataFrame({"patient_id": [1, 2, 3], "t_score_l1_l4": [-2.9, None, -3.1]})
+    visits = pd.DataFrame({"patient_id": [1, 1, 2, 2, 3, 3],
+                           "visit": ["baseline", "month_1"] * 3,
+                           "pth_pg_ml": [None, 30.0, 40.0, None, None, None]})
+    imaging = pd.DataFrame({"patient_id": [3, 3], "site": ["T6", "T10"]})
+    return {"patients": patients, "visits": visits, "imaging_findings": imaging}
+
+
+def test_patients_with_result_counts_baseline_visits_and_any_other_row():
+    tables = _coverage_tables()
+    assert patients_with_result("visits.pth_pg_ml", tables) == [2]  # P1's PTH is at month 1 only
+    assert patients_with_result("patients.t_score_l1_l4", tables) == [1, 3]
+    assert patients_with_result("imaging_findings.site", tables) == [3]
+    assert patients_with_result("", tables) == []
+
+
+@pytest.mark.parametrize("source, words", [("labs.pth", "no table"), ("visits.tsh", "no column")])
+def test_patients_with_result_rejects_unknown_sources(source, words):
+    with pytest.raises(ValueError, match=words):
+        patients_with_result(source, _coverage_tables())
+
+
+def test_workup_coverage_grid():
+    checklist = pd.DataFrame({"test": ["PTH", "DXA", "TSH"],
+                              "data_source": ["visits.pth_pg_ml", "patients.t_score_l1_l4", ""]})
+    grid = workup_coverage(checklist, _coverage_tables())
+    assert list(grid.index) == ["PTH", "DXA", "TSH"]
+    assert list(grid.columns) == ["In the paper's tables", "Result reported for", "P1", "P2", "P3"]
+    assert grid.loc["PTH"].tolist() == ["yes", "1 of 3", "—", "yes", "—"]
+    assert grid.loc["DXA"].tolist() == ["yes", "2 of 3", "yes", "—", "yes"]
+    assert grid.loc["TSH"].tolist() == ["no", "—", "—", "—", "—"]
+
+
+def test_baseline_pth_is_missing_for_every_patient_whose_baseline_calcium_is_flagged():
+    # Table II: PTH N/A at baseline for P1, P2, P3, P6, P10; calcium arrows at baseline on P3, P6, P10.
+    tables = {"visits": load_visits(), "patients": pd.DataFrame({"patient_id": range(1, 11)})}
+    with_pth = set(patients_with_result("visits.pth_pg_ml", tables))
+    assert with_pth == {4, 5, 7, 8, 9}
+    flagged = set(flagged_patients(load_lab_flags(), "calcium_mg_dl", visit="baseline"))
+    assert flagged == {3, 6, 10} and not flagged & with_pth

@@ -22,6 +22,7 @@ from plro.management import (
     breastfeeding_counts,
     breastfeeding_statements,
     calcium_carbonate_for_elemental_mg,
+    drug_coverage,
     drug_table,
     elemental_calcium_mg,
     intervention_matrix,
@@ -275,3 +276,29 @@ def test_intervention_matrix_figure(matrix):
     assert len(cell_texts) == matrix.size
     assert cell_texts.count("not stated") == 1
     plt.close(fig)
+
+
+def test_drug_coverage_counts_true_cells_and_names_patients():
+    patients = _synthetic_patients()
+    drugs = pd.DataFrame({"drug": ["Bisphosphonate", "Supplements", "Teriparatide", "Vertebroplasty"],
+                          "data_source": ["patients.bisphosphonate", "patients.vitamin_d_calcium", "",
+                                          "patients.vertebroplasty"]})
+    got = drug_coverage(drugs, patients)
+    assert got.to_dict() == {"Bisphosphonate": "1 of 3 (P1)", "Supplements": "2 of 3 (P2, P1)",
+                             "Teriparatide": "—", "Vertebroplasty": "1 of 3 (P3)"}
+    every = _synthetic_patients(vitamin_d_calcium=[True, True, True])
+    assert drug_coverage(drugs.iloc[[1]], every).tolist() == ["all 3"]
+
+
+@pytest.mark.parametrize("source", ["patients.breastfeeding", "patients.no_such", "visits.vas"])
+def test_drug_coverage_rejects_a_source_that_is_not_a_true_false_column(source):
+    drugs = pd.DataFrame({"drug": ["X"], "data_source": [source]})
+    with pytest.raises(ValueError, match="True/False"):
+        drug_coverage(drugs, _synthetic_patients())
+
+
+def test_drug_coverage_of_the_book_table_matches_the_management_text(patients):
+    from plro.content import load_content
+    got = drug_coverage(load_content("drug_table"), patients)
+    named = ", ".join(f"P{p}" for p in claim_patients("mgmt_bisphosphonate"))
+    assert any(named in cell for cell in got)

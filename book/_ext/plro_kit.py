@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 
 KIT_PATH = "downloads/plro-learner-kit.zip"
 LINK_HTML = ('<p class="plro-kit">Run this yourself: <a href="{href}" download>download the '
-             "learner kit</a> (the notebooks, the data and the <code>plro</code> package; unzip it "
+             "learner kit</a> (the notebooks, the data and the book's Python package; unzip it "
              "and follow its README).</p>")
 
 
@@ -37,8 +37,8 @@ def offers_kit(app: Sphinx, docname: str) -> bool:
 
 
 def add_kit_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Put the kit's download line under the page title (HTML builders only)."""
-    if app.builder.format != "html" or not offers_kit(app, docname):
+    """Put the kit's download line under the page title (the html builder only)."""
+    if app.builder.name != "html" or not offers_kit(app, docname):
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
@@ -50,7 +50,7 @@ def add_kit_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def write_kit(app: Sphinx, exception: Exception | None) -> None:
     """Write the kit into the built site."""
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name != "html":
         return
     _kit_module(app.srcdir).build_kit(Path(app.outdir) / KIT_PATH, root=Path(app.srcdir))
 

@@ -33,13 +33,23 @@ CONSISTENCY_TOPICS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str]
     ("Calcium dose", ("mgmt_calcium",), ("disc_calcium",), "unclear", "not recorded"),
     ("Analgesics", ("mgmt_diclofenac", "mgmt_paracetamol"), ("disc_diclofenac", "disc_paracetamol"),
      "yes", "not recorded"),
-    ("Breast-feeding", ("mgmt_breastfeeding_exception",), ("disc_discontinued",), "no", "first"),
+    ("Breast-feeding", ("mgmt_first_step", "mgmt_breastfeeding_exception"), ("disc_discontinued",),
+     "no", "first"),
     ("Talus patient", ("cs_talus_patient",), ("fig3_caption",), "no", "second"),
     ("Figure patients", ("fig1_caption",), ("fig2_caption",), "yes", "both"),
     ("Vertebroplasty levels", ("mgmt_vertebroplasty",), ("disc_vertebroplasty",), "yes", "both"),
-    ("Spinal involvement", ("cs_spinal_involvement",), ("tii_p8_fractures",), "no", "neither"),
-    ("Serum calcium", ("cs_talus_labs",), ("disc_calcium_normal",), "no", "first"),
+    ("Spinal involvement", ("cs_spinal_involvement",), ("tii_p8_fractures",), "unclear",
+     "first, if each woman had one MRI site"),
+    ("Serum calcium", ("cs_talus_labs",), ("disc_calcium_normal",), "no",
+     "first (the second only at the later visits)"),
     ("Bone density timing", ("disc_bmd_annually",), ("disc_bmd_six_months",), "no", "neither"),
+    ("Onset or diagnosis", ("cs_symptom_onset",), ("ti_time_of_diagnosis",), "unclear", "second"),
+    ("First pain relief", ("disc_relief_3_weeks",), ("disc_follow_up",), "unclear", "neither"),
+    ("Calcium in lactation", ("intro_calcium_critical",), ("disc_calcium_pointless",), "no",
+     "not recorded"),
+    ("Bed rest or exercise", ("mgmt_bed_rest",), ("disc_treatment_length",), "no", "not recorded"),
+    ("Drugs and bone density", ("concl_bisphosphonates_teriparatide",), ("disc_laroche_conclusion",),
+     "yes", "neither"),
     ("Spelling of the abbreviation", ("abs_prlo_abbreviation",), ("abs_plro_spelled",), "no", "second"),
 )
 """Facts the paper states twice: (topic, first statement ids, second statement ids,
@@ -85,8 +95,13 @@ def _tables_say(t: dict) -> dict[str, str]:
     talus_symptoms = "; ".join(p.loc[p["patient_id"].isin(talus), "symptoms"].astype(str))
     vertebroplasty = f[f["finding"] == "vertebroplasty"]
     vp_levels = ", ".join(sorted(vertebroplasty["site"].astype(str), key=VERTEBRAL_LEVELS.index))
-    spinal = _ids(f[f["region"].isin(["thoracic_spine", "lumbar_spine"])])
+    spine = ["thoracic_spine", "lumbar_spine"]
+    spinal = _ids(f[f["region"].isin(spine)])
     back_pain = _ids(p[p["symptoms"].str.lower().str.contains("back pain")])
+    elsewhere = _ids(f[~f["region"].isin(spine)])
+    one_site = [i for i in back_pain if i not in elsewhere]
+    weeks = p["postpartum_week_at_diagnosis"].astype(int)
+    first_visit = int(v.loc[v["month"] > v["month"].min(), "month"].min())
     ca_flags = flags[flags["analyte"] == "calcium_mg_dl"]
     talus_baseline = v[v["patient_id"].isin(talus) & (v["month"] == v["month"].min())]
     ca_talus = ", ".join(f"{x:g}" for x in talus_baseline["calcium_mg_dl"].astype(float))
@@ -108,12 +123,20 @@ def _tables_say(t: dict) -> dict[str, str]:
                            f"necks: patient {_ids_text(fig['femoral_neck'])}",
         "Vertebroplasty levels": f"Tables I and II: {vp_levels} ({len(vertebroplasty)} levels, "
                                  f"patient {_ids_text(_ids(vertebroplasty))})",
-        "Spinal involvement": f"vertebral levels named for {len(spinal)} patients ({_ids_text(spinal)});"
-                              f" back pain in {len(back_pain)} ({_ids_text(back_pain)})",
+        "Spinal involvement": f"back pain in {len(back_pain)} ({_ids_text(back_pain)}); without those "
+                              f"with an MRI site elsewhere, {len(one_site)} ({_ids_text(one_site)}); "
+                              f"vertebral levels named for {len(spinal)} ({_ids_text(spinal)})",
         "Serum calcium": f"{len(ca_flags)} calcium arrows ({(ca_flags['flag'] == 'low').sum()} low, "
                          f"{(ca_flags['flag'] == 'high').sum()} high); patient {_ids_text(talus)} "
                          f"baseline {ca_talus} mg/dL",
         "Bone density timing": f"one undated set of three T-scores per patient ({len(p)} patients)",
+        "Onset or diagnosis": f"Table I gives the week of diagnosis, weeks {weeks.min()}-{weeks.max()}; "
+                              "when symptoms began is not recorded",
+        "First pain relief": f"the first follow-up VAS is at month {first_visit}; no earlier visit",
+        "Calcium in lactation": "not recorded (no calcium intake or dose in the tables)",
+        "Bed rest or exercise": "not recorded",
+        "Drugs and bone density": f"no follow-up T-scores; bisphosphonate for "
+                                  f"{int(p['bisphosphonate'].sum())} of {len(p)}, teriparatide for none",
         "Spelling of the abbreviation": "the tables use neither; every other use in the text is PLRO",
     }
 

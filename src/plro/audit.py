@@ -18,7 +18,15 @@ Rounding rule
 Standard deviations
     A printed SD is compared with both conventions: the sample SD (divisor n - 1)
     and the population SD (divisor n). ``sd_convention`` says which of them
-    reproduces it: ``"n-1"``, ``"n"``, ``"n-1 and n"`` or ``"neither"``.
+    reproduces it: ``"n-1"``, ``"n"``, ``"n-1 and n"`` or ``"neither"``. A mean
+    and its SD are separate claims (``cs_age_mean`` judges the mean, ``cs_age_sd``
+    the SD), so a right mean is never marked wrong because of its SD.
+
+Verdicts
+    ``matches`` or ``differs`` for one number; ``partly contradicted`` when the
+    rule splits the claim into parts (:attr:`plro.recompute.Found.parts`) and
+    some parts match the printed number while others do not; ``not derivable from
+    the tables`` when the claim is marked ``derivable == "no"``.
 
 Typical use::
 
@@ -43,6 +51,7 @@ from plro.recompute import Found, check_claims, rule
 __all__ = [
     "PRECISION",
     "STATUSES",
+    "NOT_DERIVABLE",
     "Recomputed",
     "round_half_away",
     "rounds_to",
@@ -59,8 +68,11 @@ __all__ = [
 PRECISION = 28
 """Significant digits of the local decimal context all arithmetic here runs in."""
 
-STATUSES = ("matches", "differs", "not derivable from the tables")
-"""The three possible values of ``audit_table()["status"]``."""
+STATUSES = ("matches", "partly contradicted", "differs", "not derivable from the tables")
+"""The possible values of ``audit_table()["status"]``, from agreement to no check at all."""
+
+NOT_DERIVABLE = STATUSES[-1]
+"""The status of a claim the tables cannot check."""
 
 
 def _context() -> localcontext:
@@ -139,7 +151,12 @@ def grim_consistent(mean, decimals: int, n: int, data_decimals: int = 0) -> bool
 # ------------------------------------------------------------- one claim
 @dataclass(frozen=True)
 class Recomputed:
-    """A recomputed number, with both SDs for a mean and the members behind a count."""
+    """A recomputed number, with both SDs for a mean and the members behind a count.
+
+    ``statistic`` is the rule's (``"sd"``: ``value`` is the sample SD and the claim
+    is judged on either convention); ``parts`` the labelled part results of a
+    split claim.
+    """
 
     value: Decimal | None
     sd_n1: Decimal | None = None
@@ -148,14 +165,21 @@ class Recomputed:
     levels: tuple[str, ...] | None = None
     n: int | None = None
     detail: str = ""
+    statistic: str = "value"
+    parts: tuple[tuple[str, Recomputed], ...] = ()
 
 
 def evaluate(found: Found) -> Recomputed:
-    """Do the arithmetic a rule's :class:`plro.recompute.Found` asks for (value, %, mean, median)."""
-    members = dict(patient_ids=found.patient_ids, levels=found.levels, n=found.n, detail=found.detail)
-    if found.statistic == "mean":
+    """Do the arithmetic a rule's :class:`plro.recompute.Found` asks for (value, %, mean, median, SD).
+
+    Each of the Found's ``parts`` is evaluated the same way.
+    """
+    members = dict(patient_ids=found.patient_ids, levels=found.levels, n=found.n,
+                   detail=found.detail, statistic=found.statistic,
+                   parts=tuple((label, evaluate(part)) for label, part in found.parts))
+    if found.statistic in ("mean", "sd"):
         mean, sd_n1, sd_n = mean_sd(found.values)
-        return Recomputed(mean, sd_n1, sd_n, **members)
+        return Recomputed(sd_n1 if found.statistic == "sd" else mean, sd_n1, sd_n, **members)
     if found.statistic == "median":
         return Recomputed(median(found.values), **members)
     value = found.values[0] if found.values else None
@@ -185,6 +209,12 @@ def _recomputed_text(rec: Recomputed | None, row) -> str:
         return ""
     if rec.value is None:
         return "no single value"
+    if rec.statistic == "sd":
+        places = int(row["reported_decimals"]) + 1
+        n1 = "" if rec.sd_n1 is None else round_half_away(rec.sd_n1, places)
+        return f"{n1} (n-1) / {round_half_away(rec.sd_n, places)} (n)"
+    if rec.parts:
+        return "; ".join(f"{label}: {_recomputed_text(part, row)}" for label, part in rec.parts)
     text = f"{round_half_away(rec.value, 3).normalize():f}"
     if not pd.isna(row["reported_sd"]):
         sd_dec = int(row["reported_sd_decimals"]) + 1
@@ -200,19 +230,32 @@ def _recomputed_text(rec: Recomputed | None, row) -> str:
 def compare(row, rec: Recomputed) -> dict:
     """Judge one claim (a row of reported_statistics.csv) against its recomputed number.
 
-    Returns ``status`` ("matches" or "differs"), ``what_differs`` (value, SD,
-    patients, levels), ``sd_convention``, ``difference`` (recomputed - reported) and
-    ``relative_difference_pct`` (None when the reported value is 0 or nothing was found).
+    Returns ``status`` ("matches", "differs", or "partly contradicted" when
+    ``rec`` has parts and only some of them match), ``what_differs`` (value, SD,
+    patients, levels, or the labels of the parts that differ), ``sd_convention``,
+    ``difference`` (recomputed - reported) and ``relative_difference_pct`` (None
+    when the reported value is 0 or nothing was found). The SD printed beside a
+    mean (``reported_sd``) is described in ``sd_convention`` but judged by its own
+    claim (a rule with statistic ``"sd"``), not by the mean's.
     """
     reported = _dec(float(row["reported_value"]))
-    problems = [] if rounds_to(rec.value, reported, int(row["reported_decimals"])) else ["value"]
-    convention = ""
+    decimals = int(row["reported_decimals"])
+    if rec.parts:
+        failing = [label for label, part in rec.parts if not rounds_to(part.value, reported, decimals)]
+        status = ("matches" if not failing else
+                  "differs" if len(failing) == len(rec.parts) else "partly contradicted")
+        return {"status": status, "what_differs": ", ".join(failing), "sd_convention": "",
+                "difference": None, "relative_difference_pct": None}
+    if rec.statistic == "sd":
+        convention = sd_convention(rec.sd_n1, rec.sd_n, reported, decimals)
+        problems = ["SD"] if convention == "neither" else []
+    else:
+        problems = [] if rounds_to(rec.value, reported, decimals) else ["value"]
+        convention = ""
     if not pd.isna(row["reported_sd"]):
         convention = sd_convention(
             rec.sd_n1, rec.sd_n, _dec(float(row["reported_sd"])), int(row["reported_sd_decimals"])
         )
-        if convention == "neither":
-            problems.append("SD")
     printed_ids = _split(row["patient_ids"])
     if printed_ids is not None and rec.patient_ids is not None:
         if tuple(sorted(int(i) for i in printed_ids)) != tuple(sorted(rec.patient_ids)):
@@ -222,6 +265,8 @@ def compare(row, rec: Recomputed) -> dict:
         if sorted(printed_levels) != sorted(rec.levels):
             problems.append("levels")
     diff = rel = None
+    if rec.value is not None and rec.statistic == "sd" and convention == "n":
+        rec = Recomputed(rec.sd_n)
     if rec.value is not None:
         with _context():
             diff = float(rec.value - reported)
@@ -245,7 +290,8 @@ def audit_table(
     ``quantity``, ``reported`` (as printed, with SD and unit),
     ``reported_value``, ``recomputed`` (float; empty when not derivable),
     ``recomputed_sd_n1``, ``recomputed_sd_n``, ``recomputed_text``,
-    ``status`` (one of :data:`STATUSES`), ``what_differs`` (value, SD,
+    ``status`` (one of :data:`STATUSES`), ``statistic`` (what the rule
+    computes: value, percent, mean, median or sd; empty when not derivable), ``what_differs`` (value, SD,
     patients, levels), ``sd_convention``, ``difference`` (recomputed -
     reported), ``relative_difference_pct`` (difference as % of the reported
     value's magnitude; empty when the reported value is 0) and ``basis``.
@@ -273,12 +319,13 @@ def audit_table(
             rec = evaluate(rule(str(row["recompute"]), str(row["claim_id"]))(tables))
             out.update(compare(row, rec))
         else:
-            out.update(status=STATUSES[2], what_differs="", sd_convention="",
+            out.update(status=NOT_DERIVABLE, what_differs="", sd_convention="",
                        difference=None, relative_difference_pct=None)
         out["recomputed"] = None if rec is None or rec.value is None else float(rec.value)
         out["recomputed_sd_n1"] = None if rec is None or rec.sd_n1 is None else float(rec.sd_n1)
         out["recomputed_sd_n"] = None if rec is None or rec.sd_n is None else float(rec.sd_n)
         out["recomputed_text"] = _recomputed_text(rec, row)
+        out["statistic"] = "" if rec is None else rec.statistic
         out["basis"] = str(row["recompute_basis"])
         rows.append(out)
     frame = pd.DataFrame(rows)

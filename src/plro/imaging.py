@@ -20,7 +20,7 @@ import pandas as pd
 
 from plro.data import patient_label
 
-__all__ = ["VERTEBRAL_LEVELS", "vertebral_map", "non_spinal_sites"]
+__all__ = ["VERTEBRAL_LEVELS", "vertebral_map", "non_spinal_sites", "implied_spinal_patients"]
 
 VERTEBRAL_LEVELS = [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]
 """The 17 thoracic and lumbar levels, T1 to L5, in anatomical order."""
@@ -66,3 +66,16 @@ def non_spinal_sites(imaging: pd.DataFrame) -> pd.DataFrame:
         .reset_index()
         .loc[:, ["patient", "site", "side", "finding_as_printed", "source"]]
     )
+
+
+def implied_spinal_patients(patients: pd.DataFrame, imaging: pd.DataFrame) -> list[int]:
+    """Patients the text's "spinal involvement" can mean if each woman had one MRI site.
+
+    Those whose Table I ``symptoms`` mention back pain ("back", any case, so "low back
+    pain" counts) and who have no finding outside the spine in ``imaging`` (a woman
+    whose MRI finding was at the hip or pelvis is not counted again for the spine).
+    A reading of the tables, not a finding the paper reports per patient. Ascending ids.
+    """
+    back = patients.loc[patients["symptoms"].astype(str).str.contains("back", case=False), "patient_id"]
+    outside = imaging.loc[~imaging["site"].astype(str).isin(VERTEBRAL_LEVELS), "patient_id"]
+    return sorted({int(p) for p in back} - {int(p) for p in outside})

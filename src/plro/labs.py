@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from plro.data import VISITS
+from plro.data import VISIT_ORDER, VISITS, patient_label
 
 __all__ = [
     "ReferenceInterval",
@@ -42,6 +42,9 @@ __all__ = [
     "flagged_patients",
     "interval_summary",
     "missing_lab_counts",
+    "PHOSPHATE_UPPER_LIMITS",
+    "patients_with_result",
+    "workup_coverage",
 ]
 
 
@@ -68,8 +71,10 @@ REFERENCE_INTERVALS = {
     ),
     "vitamin_d_25oh": ReferenceInterval(
         "vitamin_d_25oh", "Serum 25-hydroxyvitamin D", "ng/mL (printed as 'IU')", 30.0, 100.0,
-        "Common 'sufficiency' range of 30-100 ng/mL; some guidance uses 20 ng/mL as the lower "
-        "limit. The paper labels the column 'IU', which is a dose unit, not a concentration.",
+        "The Endocrine Society guideline's 'sufficiency' range of 30-100 ng/mL (Holick et al. "
+        "2011); the Institute of Medicine report puts the lower limit at 20 ng/mL (Ross et al. "
+        "2011). The paper labels the column 'IU', a dose unit, not a concentration; ng/mL is "
+        "assumed.",
     ),
     "alp_u_l": ReferenceInterval(
         "alp_u_l", "Alkaline phosphatase", "U/L", 35.0, 105.0,
@@ -96,6 +101,13 @@ AGREEMENT = (
     "flag opposite to interval",
 )
 """How a paper arrow and the interval can relate (the ``agreement`` of :func:`flag_table`)."""
+
+PHOSPHATE_UPPER_LIMITS = (4.5, 5.0)
+"""The range of upper limits (mg/dL) that laboratories print for adult serum phosphate.
+
+General clinical context, used to test the hypothesis that Table II's "Mg (mg/dL)" column
+holds phosphate: the values above each limit can be counted against the paper's arrows.
+"""
 
 _EXPECTED_FLAG = {"below": "low", "above": "high"}
 
@@ -303,3 +315,48 @@ def missing_lab_counts(visits: pd.DataFrame) -> pd.DataFrame:
     counts["total"] = counts.sum(axis=1)
     counts["of"] = visits["patient_id"].nunique() * len(VISITS)
     return counts.rename_axis("analyte")
+
+
+def patients_with_result(data_source: str, tables: Mapping[str, pd.DataFrame]) -> list[int]:
+    """Ids of the patients for whom the data hold a result of ``data_source``, ascending.
+
+    ``data_source`` is ``"table.column"`` (the ``data_source`` of a work-up checklist
+    row, :mod:`plro.content`) and ``tables`` maps table names to loaded tables
+    (``plro.data.load_all()``). A patient counts when the column holds a value that
+    is not N/A: in ``visits``, at the baseline (diagnosis) visit, because a work-up
+    is done at diagnosis; in any other table, in any row. An empty ``data_source``
+    (the paper reports the test for nobody) gives ``[]``. An unknown table or column
+    raises ``ValueError`` naming it.
+    """
+    if data_source == "":
+        return []
+    table, _, column = data_source.partition(".")
+    if table not in tables:
+        raise ValueError(f"data source {data_source!r}: no table {table!r} (known: {sorted(tables)})")
+    frame = tables[table]
+    if column not in frame.columns:
+        raise ValueError(f"data source {data_source!r}: table {table!r} has no column {column!r}")
+    if table == "visits":
+        frame = frame[frame["visit"].astype(str) == VISIT_ORDER[0]]
+    return sorted({int(p) for p in frame.loc[frame[column].notna(), "patient_id"]})
+
+
+def workup_coverage(checklist: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Which of the patients have a result for each test of a work-up checklist.
+
+    ``checklist`` has the columns ``test`` and ``data_source`` of
+    ``book/content/workup_checklist.csv`` (:func:`plro.content.load_content`). One row
+    per test (index ``Test``, checklist order) and the columns ``In the paper's tables``
+    ('yes' or 'no'), ``Result reported for`` ('10 of 10', '5 of 10', or '—' for none)
+    and one column per patient of ``tables["patients"]`` (P1, P2, ...): 'yes' where a
+    result is reported, '—' where none is (see :func:`patients_with_result`).
+    """
+    ids = [int(p) for p in tables["patients"]["patient_id"]]
+    rows = []
+    for test, source in zip(checklist["test"], checklist["data_source"]):
+        have = set(patients_with_result(source, tables))
+        row = {"Test": test, "In the paper's tables": "yes" if source else "no",
+               "Result reported for": f"{len(have)} of {len(ids)}" if have else "—"}
+        row.update({patient_label(p): "yes" if p in have else "—" for p in ids})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("Test")

@@ -41,6 +41,7 @@ __all__ = [
     "drug_table",
     "elemental_calcium_mg",
     "calcium_carbonate_for_elemental_mg",
+    "drug_coverage",
 ]
 
 INTERVENTIONS = {
@@ -300,3 +301,29 @@ def calcium_carbonate_for_elemental_mg(calcium_mg: float) -> float:
     if calcium_mg < 0:
         raise ValueError("a mass cannot be negative")
     return float(calcium_mg) / CALCIUM_MASS_FRACTION_IN_CARBONATE
+
+
+def drug_coverage(drugs: pd.DataFrame, patients: pd.DataFrame) -> pd.Series:
+    """For each drug of the book's drug table, who Table I records as receiving it.
+
+    ``drugs`` has the columns ``drug`` and ``data_source`` of
+    ``book/content/drug_table.csv`` (:func:`plro.content.load_content`): a
+    ``patients.<column>`` holding True/False per patient, or empty when Table I
+    records the drug for nobody. Returns a Series indexed by drug (checklist order):
+    'all 10', '4 of 10 (P1, P3, P6, P7)', or '—' (not recorded per patient: the
+    drug was given to nobody, or, like the analgesics, only the text says who). A
+    data source that is not a
+    True/False column of ``patients`` raises ``ValueError``.
+    """
+    n = len(patients)
+    out = {}
+    for drug, source in zip(drugs["drug"], drugs["data_source"]):
+        table, _, column = source.partition(".")
+        if source and (table != "patients" or column not in patients.columns
+                       or patients[column].dropna().map(type).ne(bool).any()):
+            raise ValueError(f"drug {drug!r}: data source {source!r} is not a True/False "
+                             "column of patients")
+        ids = _ids_where(patients[column], patients) if source else []
+        out[drug] = ("—" if not ids else f"all {n}" if len(ids) == n
+                     else f"{len(ids)} of {n} ({_labels(ids)})")
+    return pd.Series(out, name="Recorded in Table I for").rename_axis("Drug")

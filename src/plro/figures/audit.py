@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from plro.audit import STATUSES
+from plro.audit import NOT_DERIVABLE
 from plro.theme import COLOURS, figure_and_axes
 
 __all__ = ["plot_relative_differences"]
@@ -17,12 +17,12 @@ def plot_relative_differences(audit: pd.DataFrame, ax: plt.Axes | None = None) -
 
     Each differing claim gets its own row, labelled with its claim_id (sorted
     from the most negative difference); all matching claims share the last
-    row, on the zero line. Claims whose printed mean is right but whose SD is
-    not sit at 0 with a hollow marker. Claims whose reported value is 0 (no
-    relative difference exists) are named in the legend instead of plotted.
+    row, on the zero line. Printed SDs (claims of their own) that differ get a
+    hollow marker. Claims with no single relative difference (a reported value
+    of 0, or a claim judged in parts) are named in the legend instead of plotted.
     Draws into ``ax`` when given; returns the Figure.
     """
-    derivable = audit[audit["status"] != STATUSES[2]]
+    derivable = audit[audit["status"] != NOT_DERIVABLE]
     plotted = derivable.dropna(subset=["relative_difference_pct"])
     differs = plotted[plotted["status"] == "differs"].sort_values("relative_difference_pct")
     matches = plotted[plotted["status"] == "matches"]
@@ -31,16 +31,16 @@ def plot_relative_differences(audit: pd.DataFrame, ax: plt.Axes | None = None) -
     ax.axvline(0, color=COLOURS["threshold"], linewidth=1, zorder=1, label="no difference")
     ax.scatter(matches["relative_difference_pct"].astype(float), [len(differs)] * len(matches),
                color=COLOURS["primary"], marker="o", s=40, zorder=3, label="matches")
-    sd_only = differs["what_differs"] == "SD"
+    sd_only = differs["statistic"] == "sd"
     for part, face, label in [(differs[~sd_only], COLOURS["warning"], "differs"),
-                              (differs[sd_only], "white", "differs in its SD only")]:
+                              (differs[sd_only], "white", "differs (a printed SD)")]:
         rows = [labels.index(c) for c in part["claim_id"]]
         ax.scatter(part["relative_difference_pct"].astype(float), rows, s=45, zorder=3,
                    marker="D", facecolor=face, edgecolor=COLOURS["warning"], linewidth=1.5,
                    label=label)
     undefined = derivable[derivable["relative_difference_pct"].isna()]
     if len(undefined):
-        ax.scatter([], [], marker="", label="not plotted (reported 0): "
+        ax.scatter([], [], marker="", label="not plotted (no single relative difference): "
                    + ", ".join(undefined["claim_id"]))
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.invert_yaxis()
