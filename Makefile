@@ -20,6 +20,9 @@ help:
 	@echo "make data-hashes  record data files' bytes and sha256 after a reviewed edit"
 	@echo "make verify-source PAPER=...  check quotes, printed numbers and table cells against the paper"
 	@echo "make mutate     mutation testing of MUTATE_MODULES; prints the kill rate (not part of make test)"
+	@echo "make slides     the seminar slides (reveal.js, offline) into _build/html/slides"
+	@echo "make pdf        the whole book as one PDF (headless Chromium) into _build/html/downloads"
+	@echo "make vendor     fetch the slides' reveal.js, require.js and jQuery again from npm"
 	@echo "make clean      remove _build and caches"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -95,7 +98,9 @@ verify-source: $(STAMP)
 # (links to the work tree, and pyproject.toml plus a [tool.mutmut] table naming those files); it
 # prints each module's kill rate and the mutants not killed, and fails under MUTATE_MIN_KILL_RATE %.
 # Equivalent mutants are excluded in the code (`# pragma: no mutate`, with the reason beside it).
-MUTATE_MODULES := stats resampling
+# Measured on 2026-12-01: stats and resampling 100 %; pain 81 %, audit 78 %, recompute 56 % (their
+# tests still need the cases that kill the survivors listed by the run).
+MUTATE_MODULES := stats resampling pain audit recompute
 MUTATE_MIN_KILL_RATE := 90
 MUTATE_DIR := _build/mutate
 MUTMUT := $(CURDIR)/$(BIN)/mutmut
