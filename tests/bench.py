@@ -9,8 +9,9 @@ off``), so building it should cost less than running the notebooks does:
     execute every notebook once with nbclient (each in a temporary copy);
 (c) each chapter notebook's execution time, kernel start included, as a ratio to
     a floor: a one-cell notebook that only imports pandas, numpy, scipy.stats,
-    seaborn and matplotlib and draws one plot (the floor is run three times and
-    its median taken). Every chapter stays within 1.6 x the floor. The kernel's
+    seaborn and matplotlib and draws one plot. The floor and every chapter run
+    three times, interleaved, and medians are compared (a kernel start alone
+    varies by a second here). Every chapter stays within 1.6 x the floor. The kernel's
     own busy time (the sum of its cells' execute_input-to-execute_reply spans)
     is printed beside it;
 (d) each page's own weight (its HTML plus the images it references, not the
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +45,7 @@ JB_FLAGS = ["--builder", "html", "-W", "-n", "--keep-going"]
 WARM_BUDGET_S = 5.0
 COLD_FACTOR = 1.5
 FLOOR_FACTOR = 1.6
-FLOOR_RUNS = 3
+RUNS = 3
 FLOOR_SOURCE = """\
 import matplotlib.pyplot as plt
 import numpy as np
@@ -156,11 +158,17 @@ def main() -> int:
         floor_dir = tmp_path / "floor"
         floor_dir.mkdir()
         floor_nb = floor_notebook(floor_dir)
-        floors = [execute(floor_nb, exec_dir)[0]]
-        timings = {nb.stem: execute(nb, exec_dir) for nb in notebooks}
-        floors += [execute(floor_nb, exec_dir)[0] for _ in range(FLOOR_RUNS - 1)]
-        floor = sorted(floors)[len(floors) // 2]
-        exec_total = sum(wall for wall, _, _ in timings.values())
+        execute(floor_nb, exec_dir)  # warm the disk caches once; not counted
+        floors: list[float] = []
+        runs: dict[str, list[tuple[float, float, float]]] = {nb.stem: [] for nb in notebooks}
+        for _ in range(RUNS):  # interleaved, so load on the machine affects floor and chapters alike
+            floors.append(execute(floor_nb, exec_dir)[0])
+            for nb in notebooks:
+                runs[nb.stem].append(execute(nb, exec_dir))
+        floor = statistics.median(floors)
+        timings = {name: min(r, key=lambda t: abs(t[0] - statistics.median(x[0] for x in r)))
+                   for name, r in runs.items()}  # the run with the median wall time
+        exec_total = sum(wall for wall, _, _ in timings.values())  # one run of each
 
         print("cold build ...", flush=True)
         cold, cold_rc, cold_tail = build(out)
