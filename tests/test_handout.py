@@ -20,6 +20,7 @@ import pytest
 from tests.support.site import REPO_ROOT as ROOT
 from tests.support.site import site_dir
 from tools import chromium
+from tools.handout import collect_figures
 
 NOTEBOOK = ROOT / "notebooks" / "07-seminar-case.ipynb"
 CASE_PAGE = "notebooks/07-seminar-case.html"
@@ -176,3 +177,14 @@ def test_handout_refuses_a_missing_site_with_advice(tmp_path):
     )
     assert result.returncode == 1
     assert "make book" in result.stderr and not (tmp_path / "h.pdf").exists()
+
+
+@pytest.mark.browser
+def test_the_figures_page_holds_only_the_case_figures(handout):
+    figures = collect_figures(site_dir())
+    assert figures, "the case page has figures; the figures page should show them"
+    assert {f.page for f in figures} == {CASE_PAGE}
+    # another chapter's figure would give answers away: the management flowchart, the WHO bands
+    figures_page = _norm(handout["pages"][-1])
+    assert "key figures" in figures_page
+    assert "management protocol" not in figures_page and "osteopenia" not in figures_page

@@ -10,8 +10,10 @@ The handout is made in headless Chromium (Playwright) from the built HTML:
    the case is removed before printing: site navigation, code cells, the
    answer drop-downs and toggles, the quiz feedback, and every section that is
    not a case stage or the quiz (the key points would give answers away).
-2. **Key figures.** The numbered figures of the chapters' built pages are
-   collected (their ``<img>`` and caption), and laid out on one A4 page.
+2. **Key figures.** The seminar case's own numbered figures (their ``<img>`` and
+   caption) are laid out on one A4 page. Figures of other chapters are left out:
+   their captions and boxes (the WHO categories, the management flowchart) answer
+   the case's questions before the room has discussed them.
 
 The two PDFs are merged with :mod:`pypdf`. A missing site, page or Chromium
 raises :class:`HandoutError` with a message that says what to do.
@@ -108,20 +110,18 @@ class KeyFigure:
 
 
 def collect_figures(site_dir: str | Path, limit: int = MAX_FIGURES) -> list[KeyFigure]:
-    """Numbered figures from the chapters' built pages (``notebooks/*.html``), for one page.
+    """The seminar case page's own numbered figures, in page order, at most ``limit``.
 
-    Every page gives its first figure, in chapter order; the seminar case page
-    gives all of its figures (it is the session's own material). The list is cut
-    to ``limit``, the case's figures first.
+    Only the case page is read: figures of other chapters answer the case's
+    questions (the WHO categories, the management flowchart), so they never reach
+    the participants' printout.
     """
     from bs4 import BeautifulSoup
 
     site = Path(site_dir)
-    case_figs: list[KeyFigure] = []
-    other_figs: list[KeyFigure] = []
-    for page in sorted((site / "notebooks").glob("*.html")):
+    found: list[KeyFigure] = []
+    for page in [site / CASE_PAGE]:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-        found = []
         for fig in soup.select("figure"):
             img = fig.find("img")
             if img is None or not img.get("src") or img["src"].startswith("data:"):
@@ -139,11 +139,7 @@ def collect_figures(site_dir: str | Path, limit: int = MAX_FIGURES) -> list[KeyF
                     caption=text,
                 )
             )
-        if page.relative_to(site).as_posix() == CASE_PAGE:
-            case_figs += found
-        elif found:
-            other_figs.append(found[0])
-    return (case_figs + other_figs)[:limit]
+    return found[:limit]
 
 
 def _figures_html(figures: list[KeyFigure], scale: float = 1.0) -> str:
