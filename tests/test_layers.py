@@ -36,6 +36,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("analysis: search", ["plro.subsets"]),
     ("presentation: theme", ["plro.theme"]),
     ("presentation", ["plro.tables", "plro.figures.*"]),
+    # One module per chapter: the facts its prose quotes, computed and formatted in one call.
+    ("chapters", ["plro.chapters", "plro.chapters.*"]),
 ]
 
 

@@ -124,7 +124,8 @@ def _figure_strings(cell: dict) -> str:
     """Caption, alt text and the string constants of a cell that draws a figure."""
     meta = cell.get("metadata", {}).get("mystnb", {})
     parts = [meta.get("figure", {}).get("caption", ""), meta.get("image", {}).get("alt", "")]
-    if any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+    if any(mime in out.get("data", {}) for out in cell.get("outputs", [])
+           for mime in ("image/png", "image/svg+xml")):
         source = "".join(cell["source"])
         source = "\n".join(line for line in source.splitlines() if not line.startswith("%"))
         parts += [node.value for node in ast.walk(ast.parse(source))

@@ -416,7 +416,8 @@ def test_every_figure_of_the_case_is_on_a_slide(deck) -> None:
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
     figures = [c for c in nb["cells"] if c["cell_type"] == "code"
                and "remove-output" not in c["metadata"].get("tags", [])
-               and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+               and any(m in o.get("data", {}) for o in c.get("outputs", [])
+                       for m in ("image/png", "image/svg+xml"))]
     shown = [s for s in deck["slides"] if s["images"]]
     assert len(shown) == len(figures) > 0
 

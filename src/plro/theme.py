@@ -11,9 +11,13 @@ Figures over time share one x axis, :func:`time_axis`: the visit months of
 
 The theme only sets matplotlib and seaborn options. How Jupyter's inline
 backend saves figures is the notebook's business: each chapter's first code
-cell says ``%config InlineBackend.print_figure_kwargs = {"bbox_inches": None}``
-(with constrained layout the figure already fits its canvas, so the default
-"tight" crop would only draw every figure twice).
+cell says ``%config InlineBackend.figure_formats = ["svg"]`` (vector figures stay
+sharp when a phone zooms, and nbval compares their text, so a changed figure
+fails the tests) and ``%config InlineBackend.print_figure_kwargs = {"bbox_inches":
+None, "metadata": {"Date": None}}`` (with constrained layout the figure already
+fits its canvas, so the default "tight" crop would only draw every figure twice;
+no date is written, so re-running a notebook gives the same SVG). The theme's
+``svg.hashsalt`` makes the SVG's element ids the same on every run as well.
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ def set_theme() -> None:
             "legend.frameon": False,
             "font.family": "DejaVu Sans",
             "svg.fonttype": "none",
+            "svg.hashsalt": "plro",
         }
     )
 
