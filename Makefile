@@ -16,7 +16,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (refresh stored outputs)"
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make bench      build and execution timings and page weights against their budgets"
-	@echo "make handout    print the seminar handout to _build/handout.pdf"
+	@echo "make handout    the seminar handouts: _build/handout-participants.pdf, -facilitator.pdf, -stage-N.pdf"
 	@echo "make data-hashes  record data files' bytes and sha256 after a reviewed edit"
 	@echo "make verify-source PAPER=...  check quotes, printed numbers and table cells against the paper"
 	@echo "make mutate     mutation testing of MUTATE_MODULES; prints the kill rate (not part of make test)"
@@ -64,7 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
 handout: book
-	$(BIN)/python -m tools.handout _build/html _build/handout.pdf
+	$(BIN)/python -m tools.handout _build/html _build --by-stage
 
 # The seminar slides (reveal.js, every asset vendored) into _build/html/slides; every HTML
 # build makes them too (book/_ext/plro_downloads.py). The whole book as one PDF, printed by
