@@ -11,11 +11,15 @@ from plro.tables import (
     MONTH_NAMES,
     NOT_REPORTED,
     VISIT_NAMES,
+    VISIT_WORDS,
+    and_list,
     cell_text,
     cohort_table_html,
+    number,
     p_value,
     readable,
     sensitivity_display,
+    show,
 )
 
 
@@ -35,6 +39,7 @@ def test_cohort_table_html_has_caption_and_is_deterministic():
     )
     html = cohort_table_html(table, "Table 1. The cohort")
     assert "<caption>Table 1. The cohort</caption>" in html
+    assert "index_name" not in html and ">Variable<" not in html  # one header row
     assert "Age, years" in html and "29.5 (2.1)" in html
     assert 'class="plro-table1"' in html
     assert html == cohort_table_html(table, "Table 1. The cohort")
@@ -84,3 +89,50 @@ def test_readable_gives_one_header_row_human_headers_and_no_index_name():
     assert list(numbered.index) == [1, 2] and list(numbered["x"]) == ["1.5", "2"]
     with pytest.raises(KeyError, match="no column"):
         readable(frame, {"nope": "Nope"})
+
+
+def test_cohort_table_html_puts_a_space_after_the_comma_of_quartiles():
+    table = pd.DataFrame({"All": ["30.5 [29.0,31.0]", "-2.90 [-3.15,-2.70]", "4 (40)"]},
+                         index=pd.MultiIndex.from_tuples([("Age", "median"), ("T", "median"), ("S", "n")],
+                                                         names=["Variable", "Statistic"]))
+    html = cohort_table_html(table, "c")
+    assert "30.5 [29.0, 31.0]" in html and "-2.90 [-3.15, -2.70]" in html and "4 (40)" in html
+
+
+def test_visit_words_say_month_n():
+    assert VISIT_WORDS["baseline"] == "baseline"
+    assert all(VISIT_WORDS[v] == f"month {m}" for v, m in VISITS.items() if m)
+
+
+def test_numbers_and_lists_read_as_prose():
+    assert number(30.0) == 30 and isinstance(number(30.0), int)
+    assert (number(6.1, 1), number(-2.9, 2), number(7.149, 2)) == ("6.1", "-2.90", "7.15")
+    with pytest.raises(ValueError, match="no value"):
+        number(np.nan)
+    assert [and_list(x) for x in ([], ["P3"], ["P3", "P6"], ["P3", "P6", "P10"])] == \
+        ["none", "P3", "P3 and P6", "P3, P6 and P10"]
+
+
+def test_readable_formats_named_columns_with_their_function():
+    frame = pd.DataFrame({"p": [0.0004, 0.3125], "visit": ["baseline", "month_3"], "n": [3.0, 4.0]})
+    shown = readable(frame, {"p": "p", "visit": "Visit", "n": "Patients"},
+                     formats={"p": p_value, "visit": VISIT_WORDS.get})
+    assert shown.to_dict("list") == {"p": ["p < 0.001", "p = 0.31"], "Visit": ["baseline", "month 3"],
+                                     "Patients": ["3", "4"]}
+
+
+def test_show_hides_the_index_adds_the_dash_footnote_and_is_deterministic():
+    shown = readable(pd.DataFrame({"alp": [126.0, np.nan], "note": ["a < b " * 30, "x"]}),
+                     {"alp": "ALP (U/L)", "note": "Note"})
+    table = show(shown, caption="Values", dash="not reported in Table II")
+    html = table._repr_html_()
+    assert "<caption>Values</caption>" in html
+    assert "row_heading" not in html and "index_name" not in html  # no 1..n index
+    assert f"{NOT_REPORTED} : not reported in Table II." in html
+    assert "a &lt; b " * 30 in html  # escaped, and never cut with "…"
+    assert html == show(shown, caption="Values", dash="not reported in Table II")._repr_html_()
+    assert "0x" not in repr(table) and "ALP (U/L)" in repr(table)
+    plain = show(readable(pd.DataFrame({"x": [1, 2]})), note="Counts of patients.")._repr_html_()
+    assert NOT_REPORTED not in plain and "Counts of patients." in plain
+    labelled = show(readable(pd.DataFrame({"k": ["a"], "x": [1]}), label="k"), index=True)._repr_html_()
+    assert "row_heading" in labelled and ">a<" in labelled

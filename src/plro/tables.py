@@ -13,13 +13,17 @@ Typical use::
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+
 import numpy as np
 import pandas as pd
 
 from plro.data import VISITS
 
-__all__ = ["MONTH_NAMES", "NOT_REPORTED", "VISIT_NAMES", "cell_text", "cohort_table_html", "p_value",
-           "readable", "sensitivity_display"]
+__all__ = ["MONTH_NAMES", "NOT_REPORTED", "VISIT_NAMES", "VISIT_WORDS", "Table", "cell_text",
+           "cohort_table_html", "p_value", "and_list", "number", "readable", "sensitivity_display", "show"]
 
 NOT_REPORTED = "—"
 """What a table shows for a value that is missing (``N/A`` in the paper)."""
@@ -30,15 +34,23 @@ MONTH_NAMES = {month: "baseline" if month == 0 else f"{month} mo" for month in V
 VISIT_NAMES = {visit: MONTH_NAMES[month] for visit, month in VISITS.items()}
 """The same headings keyed by visit label, e.g. ``{"baseline": "baseline", "month_1": "1 mo", ...}``."""
 
+VISIT_WORDS = {visit: "baseline" if month == 0 else f"month {month}" for visit, month in VISITS.items()}
+"""Each visit label as a cell or a sentence says it: ``{"baseline": "baseline", "month_1": "month 1"}``."""
+
+_BRACKETS = re.compile(r"\[([^\],\s]+),(?=\S)")
+
 
 def cohort_table_html(table: pd.DataFrame, caption: str) -> str:
     """Render a :func:`plro.describe.cohort_table` as an HTML table with ``caption``.
 
     The markup is deterministic (a fixed table id), so re-running a notebook
-    gives the same HTML.
+    gives the same HTML. The index names ("Variable", "Statistic") are not shown, so the
+    table has one header row, and "[29.0,31.0]" reads "[29.0, 31.0]".
     """
+    table = table.map(lambda v: _BRACKETS.sub(r"[\1, ", v) if isinstance(v, str) else v)
     styler = (
         table.style.set_caption(caption)
+        .hide(axis="index", names=True)
         .set_uuid("plro-cohort-table")
         .set_table_attributes('class="plro-table1"')
         .set_table_styles(
@@ -97,6 +109,27 @@ def p_value(p: float) -> str:
     return f"p = {text}"
 
 
+def number(value: float, decimals: int = 0) -> int | str:
+    """A number as prose quotes it: an ``int`` at ``decimals=0``, else text with that many places.
+
+    ``number(30.0) == 30``, ``number(6.1, 1) == "6.1"``, ``number(-2.9, 2) == "-2.90"``. A
+    missing value is an error: prose never quotes a number that is not there.
+    """
+    if value is None or pd.isna(value):
+        raise ValueError("number(): no value to quote")
+    if decimals == 0:
+        return int(round(float(value)))
+    return f"{float(value):.{decimals}f}"
+
+
+def and_list(items) -> str:
+    """Items joined as a sentence lists them: "P3", "P3 and P6", "P3, P6 and P10"; "none" if empty."""
+    words = [str(item) for item in items]
+    if not words:
+        return "none"
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 def cell_text(value, decimals: int = 1) -> str:
     """One table cell in words: yes/no, "—" for missing, whole numbers without a decimal point.
 
@@ -116,15 +149,21 @@ def cell_text(value, decimals: int = 1) -> str:
 
 
 def readable(frame: pd.DataFrame, headers: dict[str, str] | None = None, label: str | None = None,
-             decimals: int | dict[str, int] = 1) -> pd.DataFrame:
+             decimals: int | dict[str, int] = 1,
+             formats: Mapping[str, Callable[[object], str]] | None = None) -> pd.DataFrame:
     """A table as a reader sees it: human headers, words in every cell, one header row.
 
     ``headers`` renames columns and names their order (columns not in it are dropped,
     when it is given; a named index counts as a column). ``label`` is the column whose
     values label the rows (its header is dropped, so no index-name row appears);
-    without it the rows are unlabelled and numbered from 1. ``decimals`` is one number
-    or a per-column mapping (by the original column name). Cells go through
-    :func:`cell_text`. The numbers are formatted, never changed.
+    without it the rows are unlabelled and numbered from 1 (:func:`show` hides that
+    numbering by default). ``decimals`` is one number
+    or a per-column mapping (by the original column name); whole numbers print as integers
+    in any column (a reader sees "9", never "9.00"). Cells go through :func:`cell_text`,
+    except in the columns named in ``formats`` (original name to a function of the raw
+    value, e.g. ``{"p": p_value}`` or ``{"visit": VISIT_WORDS.get}``), whose function
+    makes the cell's text. The numbers are formatted, never changed.
+    To show the result on a page, pass it to :func:`show`.
     """
     named_index = any(name is not None for name in frame.index.names)
     table = frame.reset_index() if named_index else frame.reset_index(drop=True)
@@ -133,14 +172,76 @@ def readable(frame: pd.DataFrame, headers: dict[str, str] | None = None, label: 
     if missing:
         raise KeyError(f"readable(): no column {missing} in {list(table.columns)}")
     places = decimals if isinstance(decimals, dict) else {}
-    shown = pd.DataFrame({
-        (headers or {}).get(c, c): [cell_text(v, places.get(c, decimals if isinstance(decimals, int)
-                                                            else 1)) for v in table[c]]
-        for c in columns
-    })
+    formats = formats or {}
+
+    def column_text(column: str) -> list[str]:
+        values = table[column]
+        if column in formats:
+            return [formats[column](v) for v in values]
+        default = decimals if isinstance(decimals, int) else 1
+        return [cell_text(v, places.get(column, default)) for v in values]
+
+    shown = pd.DataFrame({(headers or {}).get(c, c): column_text(c) for c in columns})
     if label:
         shown.index = pd.Index([cell_text(v) for v in table[label]], name=None)
     else:
         shown.index = pd.RangeIndex(1, len(shown) + 1)
     shown.columns.name = None
     return shown
+
+
+class Table:
+    """A table ready for a page: its HTML for the notebook, its text for a plain repr.
+
+    Made by :func:`show`. A notebook cell that ends with a ``Table`` displays it as HTML;
+    ``repr()`` gives the same cells as plain text (no memory address, so stored outputs
+    compare equal when a notebook is re-run).
+    """
+
+    def __init__(self, html: str, text: str) -> None:
+        self.html, self.text = html, text
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def show(shown: pd.DataFrame, caption: str | None = None, index: bool = False,
+         dash: str = "not reported in the paper", note: str | None = None) -> Table:
+    """A :func:`readable` table as HTML: one header row, left-aligned words, a footnote.
+
+    ``index=False`` (the default) hides the row labels, for tables whose first column
+    already says what each row is; ``index=True`` shows them (as a :func:`readable`
+    ``label`` column makes them), without a header. Any cell that is exactly
+    :data:`NOT_REPORTED` adds a footnote line "— : ``dash``"; ``note`` adds a line of its
+    own. Long cells are never cut. The markup is deterministic: the table's id is
+    a hash of its cells, so re-running a notebook gives the same HTML.
+    """
+    table = shown.copy()
+    table.columns.name = None
+    table.index.name = None
+    digest = hashlib.sha256(table.to_csv().encode("utf-8") + (caption or "").encode("utf-8"))
+    styler = (
+        table.style.format(escape="html").format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
+        .set_uuid(f"plro-{digest.hexdigest()[:10]}")
+        .set_table_attributes('class="plro-table"')
+        .set_table_styles([
+            {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"},
+            {"selector": "th, td", "props": "text-align: left; vertical-align: top;"},
+        ])
+    )
+    if caption:
+        styler = styler.set_caption(caption)
+    if not index:
+        styler = styler.hide(axis="index")
+    notes = []
+    if (table.astype(str) == NOT_REPORTED).to_numpy().any():
+        notes.append(f"{NOT_REPORTED} : {dash}.")
+    if note:
+        notes.append(note)
+    footer = "".join(f'<p class="plro-table-note">{line}</p>' for line in notes)
+    return Table(f'<div class="plro-table-wrap">{styler.to_html()}{footer}</div>',
+                 table.to_string(index=index) + "".join(f"\n{line}" for line in notes))

@@ -1,0 +1,95 @@
+"""Chapter 1's facts, checked against the CSVs read with plain pandas and the paper's printed numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from plro.chapters import background
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "01-background.ipynb"
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict[str, object]:
+    return background.facts()
+
+
+@pytest.fixture(scope="module")
+def printed() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "reported_statistics.csv", dtype=str).set_index("claim_id")
+
+
+def glue_names(notebook: Path) -> set[str]:
+    """Every name the notebook's Markdown pastes with a glue role."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return {m.group(1) for m in re.finditer(r"\{glue(?::\w+)?\}`([^`:]+)", text)}
+
+
+def test_every_value_the_prose_pastes_comes_from_facts(facts):
+    assert glue_names(NOTEBOOK) - set(facts) == set()
+
+
+def test_values_are_worded_for_reading(facts):
+    for name, value in facts.items():
+        assert type(value) in (int, str), f"{name} is {type(value).__name__}"
+        assert not (isinstance(value, str) and re.fullmatch(r"-?\d+\.0+", value)), f"{name} = {value!r}"
+
+
+def test_quoted_background_numbers_are_the_printed_ones(facts, printed):
+    claims = {"incidence": "intro_incidence", "calcium_lost": "intro_calcium_loss",
+              "magnesium_lost": "intro_magnesium_loss", "pregnancy_low_back_pain": "disc_lbp_prevalence",
+              "osteoporosis_age_threshold": "disc_age_50"}
+    for name, claim in claims.items():
+        assert str(facts[name]) == printed.loc[claim, "value_as_printed"]
+    assert facts["incidence_unit"] == printed.loc["intro_incidence", "unit"]
+    assert facts["one_in_n"] == "250,000"  # 100,000 / 0.4
+    assert facts["period_start"] == "2010" and facts["period_end"] == "2019"
+    assert facts["week_rep_mean"] == int(printed.loc["cs_onset_mean", "value_as_printed"])
+
+
+def test_patient_counts_and_weeks_recomputed_from_the_csv(facts):
+    patients = pd.read_csv(ROOT / "data" / "patients.csv")
+    weeks = patients["postpartum_week_at_diagnosis"]
+    assert facts["n_patients"] == len(patients) == 10
+    assert facts["n_smokers"] == int(patients["smoking"].sum())
+    assert (facts["week_n"], facts["week_min"], facts["week_max"]) == (len(weeks), weeks.min(), weeks.max())
+    assert facts["week_median"] == int(weeks.median())
+    assert facts["week_mean"] == f"{weeks.mean():.1f}"
+    findings = patients["other_findings_table_ii"].fillna("")
+    heavy = patients.loc[findings.str.contains("weight gain"), "patient_id"]
+    assert facts["weight_gain_patient"] == " and ".join(f"P{p}" for p in heavy)
+
+
+def test_risk_factor_counts_follow_the_two_lists(facts):
+    # The Introduction lists seven factors (BMI, nutrition, calcium, smoking, stress, prepregnancy
+    # BMD, family history), the Discussion six (family history, BMI, malnutrition, calcium intake,
+    # smoking, physical activity); five topics are in both (data/paper_statements.csv).
+    assert (facts["n_rf_intro"], facts["n_rf_disc"], facts["n_rf_both"]) == (7, 6, 5)
+
+
+def test_tables_have_human_headers_and_words():
+    for table in (background.quoted_numbers_table(), background.minerals_table(),
+                  background.risk_factors_table(), background.smokers_table(),
+                  background.calcium_rows_table()):
+        html = table._repr_html_()
+        assert not re.search(r">\s*(True|False|NaN|<NA>|None)\s*<", html)
+        assert not re.search(r"<th[^>]*>[^<]*[a-z]_[a-z][^<]*</th>", html), "snake_case header"
+        assert not re.search(r"<td[^>]*>\s*-?\d+\.0+\s*</td>", html), "whole number with decimals"
+        assert "index_name" not in html and 'class="row_heading' not in html
+    assert "this list does not name the factor" in background.risk_factors_table()._repr_html_()
+
+
+def test_the_stored_notebook_pastes_todays_facts(facts):
+    """The values glued in the committed notebook are the ones the data give now (else re-run it)."""
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    stored = {o["metadata"]["scrapbook"]["name"]: o["data"]["application/papermill.record/text/plain"]
+              for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
+              if "scrapbook" in o.get("metadata", {})}
+    assert stored == {name: repr(value) for name, value in facts.items()}
