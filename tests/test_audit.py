@@ -21,11 +21,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from plro import audit  # noqa: E402
 from plro.data import VISIT_ORDER, VISITS, load_all  # noqa: E402
-from plro.recompute import Found  # noqa: E402
+from plro.recompute import Found, RuleError  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -670,3 +671,221 @@ def test_sd_claim_is_judged_on_either_convention():
     assert audit.compare(row, rec)["status"] == "matches"  # pstdev 1.118 -> 1.12
     assert audit.compare(row, rec)["sd_convention"] == "n"
     assert audit.compare({**row, "reported_value": 1.5}, rec)["status"] == "differs"
+
+
+# --------------------------------------- the arithmetic and the texts, on small cases
+def test_arithmetic_errors_and_small_samples():
+    with pytest.raises(ValueError, match="^mean_sd needs at least one value$"):
+        audit.mean_sd([])
+    with pytest.raises(ValueError, match="^median needs at least one value$"):
+        audit.median([])
+    mean, sd_n1, sd_n = audit.mean_sd(["1", "3"])  # two values: both SDs exist
+    assert (mean, sd_n1, sd_n) == (Decimal(2), Decimal(2).sqrt(), Decimal(1))
+    assert audit.median(["4", "1", "3", "2"]) == Decimal("2.5")  # even n: the two middle ones
+    assert audit.median(["5", "1", "4", "2", "3"]) == Decimal(3)
+
+
+def test_precision_does_not_follow_the_default_context():
+    saved = decimal.DefaultContext.prec
+    decimal.DefaultContext.prec = 5  # the template of new contexts, restored below
+    try:
+        mean, _, _ = audit.mean_sd(["1", "2", "2"])
+    finally:
+        decimal.DefaultContext.prec = saved
+    assert len(str(mean).lstrip("1.")) == audit.PRECISION - 1  # 1.666...67, 28 digits
+
+
+def test_evaluate_keeps_what_the_rule_found():
+    part = Found("value", (Decimal(1),))
+    found = Found("value", (Decimal(3),), patient_ids=(1, 2, 3), levels=("T6", "T10", "T11"),
+                  detail="note", parts=(("a part", part),))
+    assert audit.evaluate(found) == audit.Recomputed(
+        Decimal(3), patient_ids=(1, 2, 3), levels=("T6", "T10", "T11"), detail="note",
+        parts=(("a part", audit.Recomputed(Decimal(1))),))
+    percent = audit.evaluate(Found("percent", (Decimal(1),), patient_ids=(4,), n=4))
+    assert percent == audit.Recomputed(Decimal(25), patient_ids=(4,), n=4, statistic="percent")
+    middle = audit.evaluate(Found("median", (Decimal(1), Decimal(5), Decimal(2)), patient_ids=(1, 2, 3),
+                                  n=3))
+    assert middle == audit.Recomputed(Decimal(2), patient_ids=(1, 2, 3), n=3, statistic="median")
+
+
+def text_row(printed="2", value=2.0, decimals=0, sd=float("nan"), sd_decimals=float("nan"),
+             unit="patients", patient_ids=None, levels=None):
+    return {"value_as_printed": printed, "reported_value": value, "reported_decimals": decimals,
+            "reported_sd": sd, "reported_sd_decimals": sd_decimals, "unit": unit,
+            "patient_ids": patient_ids, "vertebral_levels": levels}
+
+
+def test_reported_text_shows_the_number_as_printed():
+    assert audit._reported_text(text_row("52")) == "52 patients"
+    assert audit._reported_text(text_row("-2.91", -2.91, 2, unit="SD")) == "-2.91 SD"
+    assert audit._reported_text(text_row("29.9", 29.9, 1, 2.3, 2, "years")) == "29.9 ± 2.30 years"
+    assert audit._reported_text(text_row("Two")) == "'Two' = 2 patients"
+
+
+def test_recomputed_text():
+    text = audit._recomputed_text
+    row = text_row()
+    assert text(None, row) == "" and text(audit.Recomputed(None), row) == "no single value"
+    assert text(audit.Recomputed(Decimal(100)), row) == "100"
+    assert text(audit.Recomputed(Decimal(448) / 15), row) == "29.867"  # three places at most
+    # an SD claim printed with two places: both SDs with three
+    sd = audit.Recomputed(Decimal("1.29099"), Decimal("1.29099"), Decimal("1.11803"), statistic="sd")
+    assert text(sd, text_row("1.12", 1.12, 2)) == "1.291 (n-1) / 1.118 (n)"
+    # a mean printed with its SD (one place): the SDs with two places; one value has no n-1 SD
+    with_sd = text_row("29.9", 29.9, 1, 2.3, 1, "years")
+    mean = audit.Recomputed(Decimal("29.86"), Decimal("2.3333"), Decimal("2.2136"))
+    assert text(mean, with_sd) == "29.86 ± 2.33 (n-1) / 2.21 (n)"
+    one = audit.Recomputed(Decimal(4), None, Decimal(0))
+    assert text(one, with_sd) == "4 ±  (n-1) / 0.00 (n)"
+    # levels, else patients where the claim names patients
+    levels = audit.Recomputed(Decimal(3), patient_ids=(4,), levels=("T6", "T10", "T11"))
+    assert text(levels, text_row(patient_ids="4")) == "3 [T6, T10, T11]"
+    both = audit.Recomputed(Decimal(2), patient_ids=(8, 10))
+    assert text(both, text_row(patient_ids="8;10")) == "2 [patients 8, 10]"
+    assert text(both, text_row()) == "2"
+    parts = audit.Recomputed(Decimal(1), parts=(("first", audit.Recomputed(Decimal(1))),
+                                                ("second", audit.Recomputed(None))))
+    assert text(parts, row) == "first: 1; second: no single value"
+
+
+def test_split_reads_semicolon_lists_and_nothing_from_empty_cells():
+    assert audit._split("8;10") == ("8", "10")
+    assert audit._split("") is None and audit._split(None) is None
+    assert audit._split(float("nan")) is None
+
+
+def test_compare_in_parts_returns_every_field():
+    row = text_row("0", 0.0)
+    rec = audit.Recomputed(Decimal(3), parts=(("a", audit.Recomputed(Decimal(1))),
+                                              ("b", audit.Recomputed(Decimal(2)))))
+    assert audit.compare(row, rec) == {"status": "differs", "what_differs": "a, b",
+                                       "sd_convention": "", "difference": None,
+                                       "relative_difference_pct": None}
+
+
+def test_compare_names_what_differs():
+    row = text_row("2", 2.0, 0, levels="T6;T10")
+    value = audit.compare(row, audit.Recomputed(Decimal(3), levels=("T10", "T6")))
+    assert (value["status"], value["what_differs"]) == ("differs", "value")
+    assert (value["difference"], value["relative_difference_pct"]) == (1.0, 50.0)
+    levels = audit.compare(row, audit.Recomputed(Decimal(2), levels=("T6", "T11")))
+    assert (levels["status"], levels["what_differs"]) == ("differs", "levels")
+    both = audit.compare(text_row("2", 2.0, 0, patient_ids="1;2"),
+                         audit.Recomputed(Decimal(3), patient_ids=(1, 3)))
+    assert both["what_differs"] == "value, patients"
+    zero = audit.compare(text_row("0", 0.0), audit.Recomputed(Decimal(1)))
+    assert (zero["difference"], zero["relative_difference_pct"]) == (1.0, None)
+
+
+def test_compare_sd_claims_use_both_conventions():
+    sd_row = text_row("1.29", 1.29, 2)
+    only_n1 = audit.Recomputed(Decimal("1.291"), Decimal("1.291"), Decimal("1.118"), statistic="sd")
+    judged = audit.compare(sd_row, only_n1)
+    assert (judged["status"], judged["sd_convention"], judged["what_differs"]) == ("matches", "n-1", "")
+    assert judged["difference"] == pytest.approx(0.001)
+    neither = audit.compare({**sd_row, "reported_value": 1.5}, only_n1)
+    assert (neither["status"], neither["what_differs"], neither["sd_convention"]) == (
+        "differs", "SD", "neither")
+    # a mean printed with an SD: the convention is that of the printed SD
+    mean_row = text_row("2", 2.0, 0, 1.12, 2)
+    mean = audit.compare(mean_row, audit.Recomputed(Decimal(2), Decimal("1.291"), Decimal("1.118")))
+    assert (mean["status"], mean["sd_convention"]) == ("matches", "n")
+
+
+def test_compare_difference_and_relative_difference():
+    four = text_row("4", 4.0)
+    assert {k: audit.compare(four, audit.Recomputed(Decimal(5)))[k]
+            for k in ("difference", "relative_difference_pct")} == {
+        "difference": 1.0, "relative_difference_pct": 25.0}
+    assert audit.compare(text_row("1", 1.0), audit.Recomputed(Decimal(3)))[
+        "relative_difference_pct"] == 200.0
+    nothing = audit.compare(four, audit.Recomputed(None))
+    assert (nothing["status"], nothing["difference"], nothing["relative_difference_pct"]) == (
+        "differs", None, None)
+    # an SD claim reproduced by the population SD: the difference is the population SD's
+    sd = audit.Recomputed(Decimal("1.291"), Decimal("1.291"), Decimal("1.118"), statistic="sd")
+    by_n = audit.compare(text_row("1.12", 1.12, 2), sd)
+    assert by_n["sd_convention"] == "n" and by_n["difference"] == pytest.approx(-0.002)
+    # a mean whose printed SD is the population SD: the difference is still the mean's
+    mean = audit.Recomputed(Decimal(3), Decimal("1.291"), Decimal("1.118"))
+    judged = audit.compare(text_row("2", 2.0, 0, 1.12, 2), mean)
+    assert (judged["sd_convention"], judged["difference"]) == ("n", 1.0)
+
+
+def test_audit_table_in_full():
+    # Built here, not from the module's fixture, so that every check runs on a fresh audit.
+    out = audit.audit_table()
+    assert set(out.columns) == {
+        "claim_id", "section", "claim", "quantity", "reported", "reported_value", "recomputed",
+        "recomputed_sd_n1", "recomputed_sd_n", "recomputed_text", "status", "statistic",
+        "what_differs", "sd_convention", "difference", "relative_difference_pct", "basis"}
+    assert list(out["status"].cat.categories) == list(audit.STATUSES)
+    for col in ("recomputed", "recomputed_sd_n1", "recomputed_sd_n", "difference",
+                "relative_difference_pct"):
+        assert str(out[col].dtype) == "Float64", col
+    kinds = {"mean": "mean", "sd": "sd", "median": "median", "percent": "percent"}
+    for claim, (_, row) in zip(CLAIMS, out.iterrows(), strict=True):
+        cid = claim["claim_id"]
+        assert (row["claim_id"], row["section"], row["claim"], row["quantity"], row["basis"]) == (
+            cid, claim["section"], claim["quote"], claim["quantity"], claim["recompute_basis"])
+        assert row["reported_value"] == float(claim["reported_value"])
+        assert row["reported"].startswith(claim["value_as_printed"] if re.fullmatch(
+            r"-?\d+(\.\d+)?", claim["value_as_printed"]) else f"'{claim['value_as_printed']}' = ")
+        assert row["reported"].endswith(f" {claim['unit']}"), cid
+        if claim["derivable"] == "no":
+            assert (row["status"], row["what_differs"], row["sd_convention"], row["statistic"],
+                    row["recomputed_text"]) == (audit.NOT_DERIVABLE, "", "", "", ""), cid
+            assert all(pd.isna(row[c]) for c in ("recomputed", "recomputed_sd_n1",
+                                                  "recomputed_sd_n", "difference")), cid
+            continue
+        value, sd_n1, sd_n, _ = EXPECTED[cid]
+        status, convention = expected_status(claim, EXPECTED[cid])
+        assert (row["status"], row["sd_convention"]) == (status, convention), cid
+        assert row["what_differs"] == "" if status == "matches" else row["what_differs"] != "", cid
+        assert row["statistic"] == kinds.get(claim["recompute"].rsplit("_", 1)[-1], "value"), cid
+        assert row["recomputed_text"] != "", cid
+        if sd_n1 is not None:
+            assert float(row["recomputed_sd_n1"]) == pytest.approx(sd_n1, abs=1e-9), cid
+            assert float(row["recomputed_sd_n"]) == pytest.approx(sd_n, abs=1e-9), cid
+        if value is not None and cid not in PARTS and claim["recompute"] and not (
+                row["statistic"] == "sd" and convention == "n"):
+            assert float(row["difference"]) == pytest.approx(
+                float(value) - float(claim["reported_value"]), abs=1e-9), cid
+            if float(claim["reported_value"]) != 0:
+                assert float(row["relative_difference_pct"]) == pytest.approx(
+                    100 * float(row["difference"]) / abs(float(claim["reported_value"])), abs=1e-9)
+
+
+def test_audit_table_reads_the_claims_that_come_with_the_tables(tables):
+    few = tables["reported_statistics"].head(3)
+    assert list(audit.audit_table({**tables, "reported_statistics": few})["claim_id"]) == list(
+        few["claim_id"])
+    not_derivable = tables["reported_statistics"].query("derivable == 'no'").head(2)
+    empty = audit.audit_table(tables, not_derivable)  # no claim recomputed: the columns remain
+    assert empty[["difference", "relative_difference_pct"]].isna().all().all()
+    without = {k: v for k, v in tables.items() if k != "reported_statistics"}
+    assert len(audit.audit_table(without)) == len(CLAIMS)  # then the claims file itself
+
+
+def test_audit_table_names_the_claim_with_an_unknown_rule(tables):
+    claims = tables["reported_statistics"].copy()
+    first = claims.index[claims["derivable"] == "yes"][0]
+    claims.loc[first, "recompute"] = "renamed_rule"
+    claim_id = claims.loc[first, "claim_id"]
+    with pytest.raises(RuleError, match=rf"claim '{claim_id}'.*'renamed_rule'"):
+        audit.audit_table(tables, claims)
+
+
+def test_audit_counts_fill_missing_statuses_with_zero():
+    small = pd.DataFrame({"section": ["results", "abstract", "results"],
+                          "status": pd.Categorical(["matches", "differs", "matches"],
+                                                   categories=list(audit.STATUSES))})
+    counts = audit.audit_counts(small)
+    assert counts.index.name == "section" and counts.columns.name is None
+    assert list(counts.index) == ["results", "abstract", "Total"]
+    assert list(counts.columns) == [*audit.STATUSES, "claims"]
+    assert counts.loc["results"].tolist() == [2, 0, 0, 0, 2]
+    assert counts.loc["Total"].tolist() == [2, 0, 1, 0, 3]
+    plain = audit.audit_counts(small.astype({"status": str}))  # statuses never seen: still 0
+    assert plain.loc["abstract"].tolist() == [0, 0, 1, 0, 1]

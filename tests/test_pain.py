@@ -109,6 +109,21 @@ def test_time_to_control_missing_visit_widens_interval():
     assert (tt["earliest_month"], tt["latest_month"]) == (0, 3)
 
 
+def test_time_to_control_missing_baseline_widens_interval_back_to_baseline():
+    # No baseline VAS: a rule met at month 1 may have been met at baseline already, or at
+    # any time up to month 1; the time is not known to be exactly 1.
+    frame = _synthetic({1: (None, 2, 1, 0), 2: (8, 2, 1, 0)})
+    tt = time_to_control(frame, vas_at_most(2)).set_index("patient_id")
+    assert (tt.loc[1, "visit_month"], tt.loc[1, "earliest_month"], tt.loc[1, "latest_month"]) == (1, 0, 1)
+    assert control_intervals(frame, vas_at_most(2)).to_dict() == {"P1": "(0, 1]", "P2": "(0, 1]"}
+    # met at the second visit held: after the first held visit, as when no visit is missing
+    later = time_to_control(_synthetic({1: (None, 5, 2, 0)}), vas_at_most(2)).iloc[0]
+    assert (later["earliest_month"], later["latest_month"]) == (1, 3)
+    # met at the first visit that was held: known exactly, as at baseline
+    assert tuple(time_to_control(_synthetic({1: (2, 2, 1, 0)}), vas_at_most(2)).iloc[0][
+        ["earliest_month", "latest_month"]]) == (0, 0)
+
+
 def test_time_to_control_sustained_rule():
     frame = _synthetic({1: (8, 1, 3, 1)})
     assert time_to_control(frame, vas_at_most(1)).iloc[0]["visit_month"] == 1
@@ -134,6 +149,26 @@ def test_rule_labels_and_unknown_kind():
     odd = pain.ControlRule("odd", "vas_between", 2)
     with pytest.raises(ValueError, match="unknown rule kind"):
         odd.met(np.array([1.0]), 5.0)
+
+
+@pytest.mark.parametrize(("make", "args", "label", "threshold", "sustained"), [
+    ("vas_at_most", (1,), "VAS ≤ 1", 1, False),
+    ("vas_at_most", (0.5,), "VAS ≤ 0.5", 0.5, False),
+    ("vas_at_most", (0, True), "VAS = 0, sustained", 0, True),
+    ("vas_at_most", (3, True), "VAS ≤ 3, sustained", 3, True),
+    ("fall_at_least", (0.3,), "Fall ≥ 30%", 0.3, False),
+    ("fall_at_least", (0.5, True), "Fall ≥ 50%, sustained", 0.5, True),
+])
+def test_rule_constructors_spell_out_the_rule(make, args, label, threshold, sustained):
+    rule = getattr(pain, make)(*args)  # built in the test, not when the module is collected
+    assert rule == pain.ControlRule(label, make, threshold, sustained)
+
+
+def test_vas_wide_is_a_float_table_of_months():
+    wide = vas_wide(_synthetic({2: (8, None, 2, 1), 1: (5, 4, 3, 2)}))
+    assert list(wide.index) == [1, 2] and wide.columns.name == "month"
+    assert list(wide.columns) == list(MONTHS)
+    assert (wide.dtypes == np.float64).all() and np.isnan(wide.loc[2, 1])
 
 
 def test_interval_text_three_cases():
@@ -250,6 +285,92 @@ def test_reported_mean_check_on_synthetic_numbers():
     assert check["reported times fit"] and not check["attainable"] and check["within bounds"]
 
 
+# Three patients under "VAS ≤ 2": P1 in (1, 3], P2 at 0 (met at baseline), P3 in (0, 1].
+# Means of the bounds: earliest 1/3, latest 4/3.
+THREE = {1: (8, 4, 2, 0), 2: (2, 2, 1, 0), 3: (9, 1, 1, 0)}
+
+
+@pytest.mark.parametrize(("times", "mean", "fit", "attainable"), [
+    ({1: 3.0}, 1.0, True, False),  # P2 + P3 would have to sum to 0, but P3 is > 0
+    ({1: 3.0}, 1.3, True, True),  # P3 at 0.9
+    ({1: 3.0}, 4 / 3, True, True),  # P3 at 1, her upper bound
+    ({1: 3.0}, 1.34, True, False),  # P3 would need 1.02 > 1
+    ({1: 1.0}, 1.0, False, False),  # 1 is P1's lower bound, which is excluded
+    ({2: 0.0}, 1.0, True, True),  # P2 known to be 0; P1 + P3 = 3, e.g. 2.5 + 0.5
+    ({2: 1.0}, 1.0, False, False),
+    ({1: 3.0, 3: 1.0}, 4 / 3, True, True),  # P2's 0 is the only choice left: exact
+    ({1: 3.0, 3: 1.0}, 1.34, True, False),
+])
+def test_reported_mean_check_attainable_by_hand(times, mean, fit, attainable):
+    check = reported_mean_check(_synthetic(THREE), [vas_at_most(2)], reported_mean=mean,
+                                reported_times=times)
+    assert list(check.index) == ["VAS ≤ 2"] and check.index.name == "definition"
+    row = check.iloc[0]
+    assert row["mean of visit months"] == pytest.approx(4 / 3)
+    assert (row["reported times fit"], row["attainable"]) == (fit, attainable)
+    assert row["equals reported"] == (mean == 1.3)  # 4/3 rounds to 1.3
+    assert row["within bounds"] == (1 / 3 <= mean <= 4 / 3)
+
+
+def test_reported_mean_check_when_someone_never_reaches_control():
+    frame = _synthetic({**THREE, 4: (9, 9, 9, 9)})
+    row = reported_mean_check(frame, [vas_at_most(2)], reported_mean=1.3,
+                              reported_times={1: 3.0}).iloc[0]
+    assert np.isnan(row["mean of visit months"]) and not row["equals reported"]
+
+
+def test_reported_mean_check_bounds_are_inclusive():
+    frame = _synthetic(THREE)
+    for mean in (1 / 3, 4 / 3):
+        check = reported_mean_check(frame, [vas_at_most(2)], reported_mean=mean,
+                                    reported_times={2: 0.0})
+        assert check.iloc[0]["within bounds"]
+
+
+def test_reported_mean_check_takes_what_is_not_given_from_the_paper():
+    # Under "VAS ≤ 2", P8 (9, 6, 3, 1) and P10 (9, 5, 3, 1) are in (3, 6] and P1 in (1, 3].
+    frame = _synthetic({1: (8, 4, 2, 0), 8: (9, 6, 3, 1), 10: (9, 5, 3, 1)})
+    paper = {"mean": printed("res_pain_control_mean").value,
+             "times": {8: printed("res_p8_pain_control").value,
+                       10: printed("res_p10_pain_control").value}}
+    # the paper's times sum with P1's bounds to (times + 1, times + 3]; check the mean against that
+    total = sum(paper["times"].values())
+    only_times = reported_mean_check(frame, [vas_at_most(2)], reported_mean=3.0).iloc[0]
+    assert only_times["reported times fit"] == all(3 < t <= 6 for t in paper["times"].values())
+    assert only_times["attainable"] == (total + 1 < 9.0 <= total + 3 and only_times["reported times fit"])
+    only_mean = reported_mean_check(frame, [vas_at_most(2)], reported_times={1: 2.0}).iloc[0]
+    lo, hi = 3 + 3, 6 + 6  # the other two: P8 and P10 in (3, 6]
+    assert only_mean["attainable"] == (lo < 3 * paper["mean"] - 2.0 <= hi)
+    assert only_mean["within bounds"] == ((1 + 3 + 3) / 3 <= paper["mean"] <= 5)
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    (THREE, {"P1": 3.0, "P2": 0.0, "P3": 1.0, "not reached": 0, "mean, earliest": 1 / 3,
+             "mean, latest": 4 / 3, "median, latest": 1.0}),
+    # two of three never reach it: the median latest time is not finite
+    ({1: (8, 4, 2, 0), 2: (9, 9, 8, 7), 3: (9, 9, 9, 9)},
+     {"P1": 3.0, "P2": np.nan, "P3": np.nan, "not reached": 2, "mean, earliest": (1 + 6 + 6) / 3,
+      "mean, latest": np.nan, "median, latest": np.nan}),
+])
+def test_sensitivity_table_by_hand(rows, expected):
+    table = sensitivity_table(_synthetic(rows), [vas_at_most(2), vas_at_most(9)])
+    assert list(table.index) == ["VAS ≤ 2", "VAS ≤ 9"] and table.index.name == "definition"
+    assert list(table.columns) == list(expected)
+    assert table.loc["VAS ≤ 2"].to_numpy(float) == pytest.approx(
+        np.array(list(expected.values()), float), nan_ok=True)
+    assert table.loc["VAS ≤ 9", "median, latest"] == 0  # everyone meets VAS ≤ 9 at baseline
+
+
+def test_time_to_control_columns_and_control_intervals_index():
+    frame = _synthetic(THREE)
+    tt = time_to_control(frame, vas_at_most(2))
+    assert list(tt.columns) == ["patient_id", "rule", "reached", "visit_month", "earliest_month",
+                                "latest_month"]
+    assert list(tt["rule"]) == ["VAS ≤ 2"] * 3
+    shown = control_intervals(frame, vas_at_most(2))
+    assert shown.index.name == "patient" and list(shown.index) == ["P1", "P2", "P3"]
+
+
 def test_latest_controllers_include_patient_9(visits):
     latest = latest_controllers(visits, [vas_at_most(2), vas_at_most(3)])
     # Table II: P8, P9, P10 are the only patients still above 2 at month 3
@@ -290,6 +411,7 @@ def test_no_symptom_resolution_at_one_month_in_table_ii(visits):
 
 def test_patient_groups_keep_not_stated_apart(patients):
     groups = patient_groups(patients, "breastfeeding")
+    assert groups.name == "breastfeeding" and groups.index.name == "patient_id"
     titles = GROUPINGS["breastfeeding"]["groups"]
     assert groups.loc[3] == titles["not_stated"]
     assert set(groups.index[groups == titles["continued"]]) == set(

@@ -155,8 +155,10 @@ def time_to_control(visits: pd.DataFrame, rule: ControlRule) -> pd.DataFrame:
     previous reported visit did not meet the rule. Met at baseline gives
     [0, 0]. Never met gives earliest = last reported visit, latest = ``inf``
     (right-censored). Visits with a missing VAS are skipped, which widens the
-    interval rather than guessing.
+    interval rather than guessing: with no baseline VAS, a rule first met at
+    month 1 gives earliest = 0 (the first visit of ``visits``), latest = 1.
     """
+    first_month = float(visits["month"].min())  # the first scheduled visit, even without a VAS
     obs = visits.loc[visits["vas"].notna(), ["patient_id", "month", "vas"]]
     obs = obs.astype(float).sort_values(["patient_id", "month"])
     ids, starts = np.unique(obs["patient_id"].to_numpy(), return_index=True)
@@ -173,7 +175,7 @@ def time_to_control(visits: pd.DataFrame, rule: ControlRule) -> pd.DataFrame:
         else:
             i = hit[0]
             reached, visit = True, months[i]
-            earliest, latest = (months[i - 1] if i > 0 else months[i]), months[i]
+            earliest, latest = (months[i - 1] if i > 0 else first_month), months[i]
         rows.append({"patient_id": int(pid), "rule": rule.label, "reached": reached,
                      "visit_month": float(visit), "earliest_month": float(earliest),
                      "latest_month": float(latest)})
