@@ -1,5 +1,7 @@
 """Every figure function: lives in plro.figures, draws where it is told, returns its Figure;
-figures drawn with a fixed grid (not constrained layout) keep all their text on the canvas."""
+every figure keeps all its text on the canvas, is readable on a phone (no text under 9 CSS px
+when shown 342 px wide, or 320 px inside an exercise box), writes "\u2264"/"\u2265" rather than
+"<="/">=", and keeps its legends off the data."""
 
 from __future__ import annotations
 
@@ -14,11 +16,14 @@ matplotlib.use("Agg")
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 import plro
 import plro.figures
+from plro.audit import audit_table
 from plro.data import load_imaging_findings, load_lab_flags, load_patients, load_visits
 from plro.figures.labs import plot_baseline_labs, plot_labs_over_time
 from plro.figures.pain import plot_vas_by_group
@@ -129,6 +134,9 @@ def _overhanging(fig) -> list[str]:
     canvas = fig.bbox
     texts = list(fig.texts)
     for ax in fig.axes:
+        if not ax.axison:  # an axes used as a legend or text box draws no ticks or labels
+            texts += [t for t in ax.texts]
+            continue
         texts += [ax.title, ax.xaxis.label, ax.yaxis.label]
         lo, hi = sorted(ax.get_ylim())
         texts += [t for t, v in zip(ax.get_yticklabels(), ax.get_yticks()) if lo <= v <= hi]
@@ -160,3 +168,94 @@ def test_faceted_figures_fit_their_canvas(make):
             assert _overhanging(fig) == []
         finally:
             plt.close(fig)
+
+
+def _every_figure() -> dict[str, object]:
+    """Every plot_* of plro.figures, drawn with the book's theme: name -> a maker."""
+    args = _arguments()
+    args["plro.figures.minerals.plot_mineral_transfer"] = ()
+    args["plro.figures.minerals.plot_reserve_share"] = ()
+    args["plro.figures.minerals.plot_diagnosis_timeline"] = (load_patients(),)
+    args["plro.figures.audit.plot_relative_differences"] = (audit_table().reset_index(),)
+    funcs = _plot_functions()
+    assert set(args) == set(funcs), "a plot_* function is missing from this list"
+    return {name: (lambda f=funcs[name], a=args[name]: f(*a)) for name in sorted(funcs)}
+
+
+EVERY_FIGURE = sorted(_plot_functions())
+
+
+@pytest.fixture(scope="module")
+def drawn() -> dict[str, Figure]:
+    """Each figure drawn once with set_theme(), as a chapter draws it."""
+    with mpl.rc_context():
+        set_theme()
+        figures = {name: make() for name, make in _every_figure().items()}
+        for fig in figures.values():
+            fig.canvas.draw()
+        yield figures
+    plt.close("all")
+
+
+# On a 390-px phone the built site shows a figure (a cell's output) 342 px wide, and 320 px
+# inside an exercise or solution box (measured in Chromium). An SVG is shown at its own
+# size (1 pt = 4/3 px) or shrunk to that width.
+PHONE_COLUMNS_PX = (342, 320)
+
+
+@pytest.mark.parametrize("name", EVERY_FIGURE)
+@pytest.mark.parametrize("column", PHONE_COLUMNS_PX)
+def test_figure_text_is_at_least_9_px_on_a_phone(drawn, name, column):
+    fig = drawn[name]
+    width_pt = fig.get_figwidth() * 72
+    scale = min(column, width_pt * 4 / 3) / width_pt
+    small = sorted((round(t.get_fontsize() * scale, 2), t.get_text())
+                   for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+                   and t.get_fontsize() * scale < 9)
+    assert small == [], f"{name}: text under 9 px in a {column}-px column: {small[:5]}"
+
+
+@pytest.mark.parametrize("name", EVERY_FIGURE)
+def test_figure_text_writes_inequalities_as_symbols(drawn, name):
+    ascii_ops = [t.get_text() for t in drawn[name].findobj(Text)
+                 if "<=" in t.get_text() or ">=" in t.get_text()]
+    assert ascii_ops == [], f"{name}: write \u2264/\u2265, not <=/>=: {ascii_ops}"
+
+
+@pytest.mark.parametrize("name", EVERY_FIGURE)
+def test_figure_text_fits_its_canvas(drawn, name):
+    assert _overhanging(drawn[name]) == [], name
+
+
+def _data_points(ax) -> list[tuple[float, float]]:
+    """Display coordinates of every drawn data point of ``ax``: line vertices, markers, bar ends."""
+    points = []
+    for line in ax.get_lines():
+        xy = np.column_stack([np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)])
+        if len(xy) == 2 and (xy[0, 0] == xy[1, 0] or xy[0, 1] == xy[1, 1]):
+            continue  # a reference line across the axes, not data
+        points += [tuple(p) for p in line.get_transform().transform(xy[np.isfinite(xy).all(1)])]
+    for collection in ax.collections:
+        offsets = np.asarray(collection.get_offsets(), float)
+        if offsets.size:
+            points += [tuple(p) for p in collection.get_offset_transform().transform(offsets)]
+    for container in ax.containers:
+        for bar in container:
+            box = bar.get_window_extent()
+            points += [(box.x1, box.y1), (box.x1, (box.y0 + box.y1) / 2)]
+    return points
+
+
+@pytest.mark.parametrize("name", EVERY_FIGURE)
+def test_legends_stay_off_the_data(drawn, name):
+    fig = drawn[name]
+    renderer = fig.canvas.get_renderer()
+    legends = [(ax, ax.get_legend()) for ax in fig.axes if ax.get_legend()]
+    legends += [(ax, legend) for legend in fig.legends for ax in fig.axes]
+    crossed = []
+    for ax, legend in legends:
+        box = legend.get_window_extent(renderer)
+        inside = [p for p in _data_points(ax) if box.x0 <= p[0] <= box.x1 and box.y0 <= p[1] <= box.y1]
+        if inside:
+            crossed.append((legend.get_texts()[0].get_text(), len(inside)))
+    assert crossed == [], f"{name}: legends over data points (first entry, points): {crossed}"

@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import pytest
 from matplotlib.colors import to_hex
 
 from plro import theme
@@ -62,3 +63,36 @@ def test_figure_and_axes_reuses_a_given_axes_or_makes_one():
     new_fig, new_ax = theme.figure_and_axes(None, figsize=(3.0, 2.0))
     assert new_ax.figure is new_fig and tuple(new_fig.get_size_inches()) == (3.0, 2.0)
     plt.close("all")
+
+
+def test_every_default_font_is_at_least_the_minimum():
+    with mpl.rc_context():
+        theme.set_theme()
+        keys = ["font.size", "axes.titlesize", "axes.labelsize", "xtick.labelsize",
+                "ytick.labelsize", "legend.fontsize", "legend.title_fontsize", "figure.titlesize"]
+        sizes = {k: mpl.font_manager.FontProperties(size=mpl.rcParams[k]).get_size_in_points()
+                 for k in keys}
+    assert all(size >= theme.MIN_FONT_PT for size in sizes.values()), sizes
+
+
+def test_minimum_font_at_figure_width_renders_at_least_9_px_on_a_phone():
+    # A box 320 px wide (an exercise box on a 390-px phone, the narrowest place a figure
+    # sits) shows an SVG of W pt at min(320, W * 4/3) px: s pt renders at s * 320 / W px.
+    width_pt = theme.FIGURE_WIDTH * 72
+    assert theme.MIN_FONT_PT * 320 / width_pt >= 9
+    assert theme.FIGSIZE[0] == theme.WIDE_FIGSIZE[0] == theme.FIGURE_WIDTH
+
+
+def test_rendered_text_px_scales_text_to_the_phone_column():
+    wide = plt.figure(figsize=(7.0, 3.0))
+    wide.text(0.5, 0.5, "seven inches", fontsize=10)
+    narrow = plt.figure(figsize=(2.0, 2.0))
+    narrow.text(0.5, 0.5, "two inches", fontsize=10)
+    try:
+        # 7 in = 504 pt, shown 358 px wide: 10 pt -> 10 * 358 / 504 = 7.10 px.
+        ((px, text),) = theme.rendered_text_px(wide, column_px=358)
+        assert px == pytest.approx(10 * 358 / 504) and text == "seven inches"
+        # 2 in = 144 pt = 192 px, narrower than the column: shown at its own size, 4/3 px per pt.
+        assert theme.rendered_text_px(narrow)[0][0] == pytest.approx(10 * 4 / 3)
+    finally:
+        plt.close("all")

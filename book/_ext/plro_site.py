@@ -16,11 +16,17 @@ bibliography entries get the ``listitem`` role their list needs (axe-core), and
 the site's root ``index.html`` (the redirect to the book's first page) is a
 small HTML page with a language, a title, the site's icon and a plain link, so
 that no browser asks for a missing ``/favicon.ico``.
+
+Reading aids (issue 13): each figure's image is a link to the image file itself, opened
+in a new tab, so a phone reader can see it full size (:func:`link_figures`; plro.css adds
+a "tap to enlarge" hint on touch screens); ``plro-reading.js`` gives wide tables a
+scroll cue and keeps code out of search snippets (its header says how).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -93,6 +99,31 @@ def fix_bibliography_roles(app: Sphinx, pagename: str, templatename: str,
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+_FIGURE_IMAGE = re.compile(r'(<figure\b[^>]*>\s*)(<img\b[^>]*?\bsrc="([^"]+)"[^>]*>)')
+
+
+def link_figures_html(body: str) -> str:
+    """``body`` with each figure's image wrapped in a link to the image file, opened in a new tab.
+
+    Only an ``<img>`` that opens a ``<figure>`` is wrapped, so an image that is already a
+    link (Sphinx links scaled images to their original) keeps its link.
+    """
+    return _FIGURE_IMAGE.sub(
+        lambda m: (f'{m[1]}<a class="plro-figure-link" href="{m[3]}" '
+                   f'target="_blank" rel="noopener" title="Open the figure full size">'
+                   f"{m[2]}</a>"),
+        body,
+    )
+
+
+def link_figures(app: Sphinx, pagename: str, templatename: str,
+                 context: dict, doctree: object) -> None:
+    """Make every figure of the page open full size (see :func:`link_figures_html`)."""
+    body = context.get("body")
+    if body and "<figure" in body:
+        context["body"] = link_figures_html(body)
+
+
 def root_redirect_html(target: str, title: str, language: str, icon: str | None) -> str:
     """The root page: an immediate redirect to ``target``, with the site's icon and a link."""
     target, title = html.escape(target), html.escape(title)
@@ -126,11 +157,51 @@ def write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
     Path(app.outdir, "index.html").write_text(page, encoding="utf-8")
 
 
+def _bibliography_style() -> type:
+    """pybtex's "plain" style, except that an article with a volume and no pages still shows
+    its volume and issue ("32(2)"): plain prints them only beside page numbers, and the case
+    series' record has none."""
+    from pybtex.style.formatting import toplevel
+    from pybtex.style.formatting.plain import Style as Plain
+    from pybtex.style.formatting.unsrt import date, pages
+    from pybtex.style.template import (
+        field,
+        first_of,
+        join,
+        optional,
+        optional_field,
+        sentence,
+        tag,
+        words,
+    )
+
+    class Style(Plain):
+        def get_article_template(self, e):
+            volume = join[field("volume"), optional["(", field("number"), ")"]]
+            volume_and_pages = first_of[optional[join[volume, ":", pages]], optional[volume],
+                                        words["pages", pages]]
+            return toplevel[
+                self.format_names("author"),
+                self.format_title(e, "title"),
+                sentence[tag("em")[field("journal")], optional[volume_and_pages], date],
+                sentence[optional_field("note")],
+                self.format_web_refs(e),
+            ]
+
+    return Style
+
+
 def setup(app: Sphinx) -> dict:
+    import pybtex.plugin
+
+    # The bibliography style named in _config.yml (bibtex_default_style: plro).
+    pybtex.plugin.register_plugin("pybtex.style.formatting", "plro", _bibliography_style())
     # Run after sphinxext.opengraph has registered its settings.
     app.connect("config-inited", configure_buttons, priority=900)
     app.connect("html-page-context", drop_duplicate_scripts)
     app.connect("html-page-context", fix_bibliography_roles)
+    app.connect("html-page-context", link_figures)
+    app.add_js_file("plro-reading.js", loading_method="defer")
     # Before sphinx-external-toc's ensure_index_file (priority 500).
     app.connect("build-finished", write_root_redirect, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,6 +18,15 @@ None, "metadata": {"Date": None}}`` (with constrained layout the figure already
 fits its canvas, so the default "tight" crop would only draw every figure twice;
 no date is written, so re-running a notebook gives the same SVG). The theme's
 ``svg.hashsalt`` makes the SVG's element ids the same on every run as well.
+
+Figures are drawn for a phone first. On a 390-px phone the book's text column is
+:data:`PHONE_COLUMN_PX` wide, and an SVG figure is shown at most that wide, so
+its text renders at ``font size x displayed width / figure width``. Every figure is
+:data:`FIGURE_WIDTH` inches (345.6 pt) wide and no text is smaller than
+:data:`MIN_FONT_PT`, so on a phone, even inside an exercise box (320 px), no text is
+under :data:`MIN_TEXT_PX` CSS px (:func:`rendered_text_px` measures it). Multi-panel
+figures stack their panels in fewer columns instead of shrinking them, and legends
+sit outside the data.
 """
 
 from __future__ import annotations
@@ -25,14 +34,21 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from plro.data import VISITS
 
 __all__ = [
     "OKABE_ITO",
     "COLOURS",
+    "PHONE_COLUMN_PX",
+    "MIN_TEXT_PX",
+    "MIN_FONT_PT",
+    "FIGURE_WIDTH",
     "FIGSIZE",
     "WIDE_FIGSIZE",
+    "rendered_text_px",
     "TIME_LABEL",
     "set_theme",
     "figure_and_axes",
@@ -67,11 +83,24 @@ COLOURS = {
 }
 """Named colours, all from :data:`OKABE_ITO` (plus a neutral grey)."""
 
-FIGSIZE = (7.0, 4.2)
-"""Default figure size in inches; at 100 dpi a figure is 700 px wide."""
+PHONE_COLUMN_PX = 342
+"""Width (CSS px) at which a figure is shown on a 390-px-wide phone (measured on the built
+site: the text column is 358 px, a cell's output 342 px, and 320 px inside an exercise box)."""
 
-WIDE_FIGSIZE = (9.0, 4.2)
-"""Size for faceted figures."""
+MIN_TEXT_PX = 9.0
+"""Smallest size (CSS px) at which a figure's text may render on that phone."""
+
+MIN_FONT_PT = 10.0
+"""Smallest font size (pt) of any text in a figure; the theme's defaults are all at least this."""
+
+FIGURE_WIDTH = 4.8
+"""Width (inches) of every figure: 345.6 pt, so the SVG is shown at about its own size on a phone."""
+
+FIGSIZE = (FIGURE_WIDTH, 3.4)
+"""Default figure size in inches."""
+
+WIDE_FIGSIZE = (FIGURE_WIDTH, 5.6)
+"""Size for faceted figures: as wide as any other, taller, with the panels stacked."""
 
 TIME_LABEL = "Time since baseline (months)"
 """x-axis label of every over-time figure."""
@@ -87,14 +116,33 @@ def set_theme() -> None:
             "savefig.dpi": 100,
             "figure.constrained_layout.use": True,
             "axes.titleweight": "bold",
-            "axes.titlesize": 12,
-            "axes.labelsize": 11,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10.5,
+            "font.size": MIN_FONT_PT,
+            "xtick.labelsize": MIN_FONT_PT,
+            "ytick.labelsize": MIN_FONT_PT,
+            "legend.fontsize": MIN_FONT_PT,
+            "legend.title_fontsize": MIN_FONT_PT,
+            "figure.titlesize": 11.5,
+            "figure.titleweight": "bold",
             "legend.frameon": False,
             "font.family": "DejaVu Sans",
             "svg.fonttype": "none",
             "svg.hashsalt": "plro",
         }
     )
+
+
+def rendered_text_px(fig: Figure, column_px: float = PHONE_COLUMN_PX) -> list[tuple[float, str]]:
+    """``(CSS px, text)`` of every visible text of ``fig`` shown in a column ``column_px`` wide.
+
+    The SVG is ``width`` pt wide, shown at its own size (1 pt = 4/3 CSS px) or shrunk to
+    the column, whichever is narrower; its text scales with it. Sorted, smallest first.
+    """
+    width_pt = fig.get_figwidth() * 72
+    scale = min(column_px, width_pt * 4 / 3) / width_pt
+    return sorted((t.get_fontsize() * scale, t.get_text()) for t in fig.findobj(Text)
+                  if t.get_visible() and t.get_text().strip())
 
 
 def figure_and_axes(ax=None, figsize: tuple[float, float] = FIGSIZE):

@@ -267,3 +267,107 @@ def open_visit(browser, server: RecordingServer, path: str, **view):
     page, visit = start_visit(browser, server, path, **view)
     return page, finish_visit(page, visit)
 
+
+
+# ---------------------------------------------------------------------------
+# What a reader sees on a loaded page (tests/test_reading.py judges it)
+
+_READING_JS = r"""
+async () => {
+  const main = document.querySelector("article") || document.querySelector("[role=main]")
+    || document.body;
+  const shown = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0
+      && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
+  };
+  const text = (el) => (el.innerText || el.textContent || "").replace(/\s+/g, " ").trim();
+  const codeInputs = [...main.querySelectorAll(".cell_input")].filter(shown)
+    .map((el) => text(el).slice(0, 80));
+  const tables = [...main.querySelectorAll("table")].map((table) => {
+    const rows = [...table.rows].map((row) => {
+      let col = 0;
+      return [...row.cells].map((cell) => {
+        const item = {text: text(cell), th: cell.tagName === "TH",
+                      head: !!cell.closest("thead"), col};
+        col += cell.colSpan || 1;
+        return item;
+      });
+    });
+    let box = table;
+    while (box && box !== main && !["auto", "scroll"].includes(getComputedStyle(box).overflowX)) {
+      box = box.parentElement;
+    }
+    const scrolls = !!box && box !== main;
+    const overflowing = scrolls ? box.scrollWidth > box.clientWidth + 1
+      : table.getBoundingClientRect().right > main.getBoundingClientRect().right + 1;
+    const frame = table.closest(".plro-scroll-frame");
+    const hint = frame && frame.querySelector(".plro-scroll-hint");
+    const shadows = frame ? ["::before", "::after"].map((p) => {
+      const s = getComputedStyle(frame, p);
+      return s.display !== "none" && s.backgroundImage.includes("gradient");
+    }) : [false, false];
+    const caption = table.caption ? text(table.caption) : "";
+    return {rows, caption, overflowing, shown: shown(table), shadow: shadows.some(Boolean),
+            hint: hint && shown(hint) ? text(hint) : ""};
+  });
+  const figures = [];
+  for (const img of new Set(main.querySelectorAll("figure img, .cell_output img"))) {
+    const link = img.closest("a");
+    const item = {src: img.currentSrc || img.src, alt: img.alt || "",
+                  width: img.getBoundingClientRect().width,
+                  href: link ? link.href : "", target: link ? link.target : "",
+                  svg: /\.svg(\?|#|$)/i.test(img.currentSrc || img.src), sizes: []};
+    if (item.svg) {
+      const source = await (await fetch(item.src)).text();
+      const svg = new DOMParser().parseFromString(source, "image/svg+xml").documentElement;
+      const box = (svg.getAttribute("viewBox") || "").split(/[\s,]+/).map(Number);
+      item.viewBoxWidth = box.length === 4 ? box[2] : parseFloat(svg.getAttribute("width"));
+      for (const t of svg.querySelectorAll("text")) {
+        const style = t.getAttribute("style") || "";
+        const m = style.match(/font-size:\s*([\d.]+)px/) || style.match(/font:[^;]*?([\d.]+)px/);
+        const size = m ? parseFloat(m[1]) : parseFloat(t.getAttribute("font-size") || "NaN");
+        item.sizes.push([size, t.textContent.trim()]);
+      }
+    }
+    figures.push(item);
+  }
+  const searchSelector = "button.search-button, .search-button-field, input[type=search], "
+    + "input[name=q]";
+  const searches = [...document.querySelectorAll(searchSelector)]
+    .filter((el) => shown(el) && !el.parentElement.closest(searchSelector))
+    .map((el) => el.className || el.tagName);
+  const entries = [...main.querySelectorAll(".citation, [role=listitem]")].map(text);
+  return {codeInputs, tables, figures, searches, entries};
+}
+"""
+
+
+def reading_view(page) -> dict:
+    """What a reader sees on a loaded Playwright page, as plain data.
+
+    Keys: ``codeInputs`` (text of each visible code-cell input), ``tables`` (per
+    table: ``rows`` of cells ``{text, th, head, col}``, ``caption``, whether it is
+    ``shown`` (not in a closed toggle) and ``overflowing`` its box, whether a scroll
+    ``shadow`` shows and the visible ``hint`` text), ``figures`` (per figure image:
+    ``src``, displayed ``width``, the link
+    ``href``/``target`` around it, and for an SVG its ``viewBoxWidth`` and each text's
+    ``sizes`` as ``[font size, text]``), ``searches`` (visible search boxes or buttons) and
+    ``entries`` (text of each bibliography entry of the page).
+    """
+    return page.evaluate(_READING_JS)
+
+
+def page_weight(root: Path, page: str) -> tuple[int, dict[str, int]]:
+    """Bytes of a built page's HTML plus every local image it shows: ``(total, {file: bytes})``."""
+    path = root / page
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    files = {page: path.stat().st_size}
+    for img in soup.find_all("img", src=True):
+        parts = urlsplit(img["src"])
+        if parts.scheme or parts.netloc:
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+        if (root / target).is_file():
+            files[target] = (root / target).stat().st_size
+    return sum(files.values()), files

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
 from plro.audit import NOT_DERIVABLE
-from plro.theme import COLOURS, figure_and_axes
+from plro.theme import COLOURS, FIGURE_WIDTH, figure_and_axes
 
 __all__ = ["plot_relative_differences"]
 
@@ -27,7 +29,7 @@ def plot_relative_differences(audit: pd.DataFrame, ax: plt.Axes | None = None) -
     differs = plotted[plotted["status"] == "differs"].sort_values("relative_difference_pct")
     matches = plotted[plotted["status"] == "matches"]
     labels = list(differs["claim_id"]) + [f"all matching claims (n = {len(matches)})"]
-    fig, ax = figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax, figsize=(FIGURE_WIDTH, 3.6 + 0.24 * len(labels)))
     ax.axvline(0, color=COLOURS["threshold"], linewidth=1, zorder=1, label="no difference")
     ax.scatter(matches["relative_difference_pct"].astype(float), [len(differs)] * len(matches),
                color=COLOURS["primary"], marker="o", s=40, zorder=3, label="matches")
@@ -40,12 +42,15 @@ def plot_relative_differences(audit: pd.DataFrame, ax: plt.Axes | None = None) -
                    label=label)
     undefined = derivable[derivable["relative_difference_pct"].isna()]
     if len(undefined):
-        ax.scatter([], [], marker="", label="not plotted (no single relative difference): "
-                   + ", ".join(undefined["claim_id"]))
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        ax.scatter([], [], marker="", label=textwrap.fill(
+            "not plotted (no single relative difference): " + ", ".join(undefined["claim_id"]),
+            40))
+    ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
-    ax.set_xlabel("Relative difference, recomputed vs printed (% of the printed value)")
+    ax.set_xlabel("Relative difference, recomputed\nvs printed (% of the printed value)",
+                  loc="right")
     ax.set_ylabel("Claim")
-    ax.set_title("Recomputed vs printed value, per claim")
-    ax.legend(loc="lower left", fontsize=8)
+    title = ax.set_title("Recomputed vs printed value, per claim")
+    title.set(horizontalalignment="right", x=1.0)  # the claim labels take the left
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
     return fig

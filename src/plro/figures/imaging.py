@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from plro.data import patient_label
-from plro.theme import COLOURS, figure_and_axes
+from plro.theme import COLOURS, FIGURE_WIDTH, figure_and_axes
 
 __all__ = ["plot_vertebral_map"]
 
@@ -19,7 +19,7 @@ def plot_vertebral_map(vmap: pd.DataFrame, ax: plt.Axes | None = None) -> Figure
     thoracic from the lumbar spine. Collections carry ``gid`` "fracture" and
     "vertebroplasty".
     """
-    fig, ax = figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax, figsize=(FIGURE_WIDTH, 4.4))
     cols = {level: i for i, level in enumerate(vmap.columns)}
     rows = {pid: i for i, pid in enumerate(vmap.index)}
     cells = vmap.stack().loc[lambda s: s != ""]
@@ -32,12 +32,12 @@ def plot_vertebral_map(vmap: pd.DataFrame, ax: plt.Axes | None = None) -> Figure
                label="Vertebroplasty", gid="vertebroplasty")
     if "T12" in cols and "L1" in cols:
         ax.axvline(cols["T12"] + 0.5, color=COLOURS["muted"], ls=":", lw=1.2)
-    ax.set_xticks(range(len(vmap.columns)), list(vmap.columns), fontsize=9)
+    ax.set_xticks(range(len(vmap.columns)), list(vmap.columns), rotation=90)
     ax.set_yticks(range(len(vmap.index)), [patient_label(p) for p in vmap.index])
     ax.set_xlim(-0.6, len(vmap.columns) - 0.4)
     ax.set_ylim(len(vmap.index) - 0.5, -0.5)
-    ax.set_xlabel("Vertebral level (thoracic T1-T12 | lumbar L1-L5)")
+    ax.set_xlabel("Vertebral level (thoracic T | lumbar L)")
     ax.set_ylabel("Patient")
     ax.set_title("Vertebral levels named in the paper")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2)
     return fig

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 
 from plro.data import VISITS, patient_label
 from plro.labs import LAB_ANALYTES, REFERENCE_INTERVALS, ReferenceInterval, baseline_labs
-from plro.theme import COLOURS, OKABE_ITO, WIDE_FIGSIZE, figure_and_axes, time_axis
+from plro.theme import COLOURS, FIGURE_WIDTH, MIN_FONT_PT, OKABE_ITO, figure_and_axes, time_axis
 
 __all__ = ["FLAG_MARKERS", "plot_baseline_labs", "plot_labs_over_time", "plot_analyte_over_time"]
 
@@ -46,7 +46,7 @@ def plot_baseline_labs(
     shaded band is the illustrative interval from :mod:`plro.labs`. Values
     the paper flags are drawn with a triangle (up for high, down for low) in a
     contrasting colour; the legend sits in the sixth grid cell. Draws into
-    ``fig`` when given (a 2 x 3 grid), else into a new figure.
+    ``fig`` when given (a 3 x 2 grid, readable on a phone), else into a new figure.
     """
     base = baseline_labs(visits)
     first_visit = next(iter(VISITS))
@@ -55,11 +55,11 @@ def plot_baseline_labs(
     )
     ids = sorted(int(p) for p in visits["patient_id"].unique())
     # A fixed grid instead of constrained layout: same look, about 0.4 s less to draw.
-    fig = plt.figure(figsize=(WIDE_FIGSIZE[0], 5.6), layout="none") if fig is None else fig
-    grid = fig.add_gridspec(2, 3, left=0.075, right=0.965, bottom=0.09, top=0.88,
-                            wspace=0.32, hspace=0.55)
+    fig = plt.figure(figsize=(FIGURE_WIDTH, 7.4), layout="none") if fig is None else fig
+    grid = fig.add_gridspec(3, 2, left=0.15, right=0.98, bottom=0.065, top=0.925,
+                            wspace=0.5, hspace=0.62)
     for i, analyte in enumerate(LAB_ANALYTES):
-        ax = fig.add_subplot(grid[i // 3, i % 3])
+        ax = fig.add_subplot(grid[i // 2, i % 2])
         ref = intervals[analyte]
         _band(ax, ref)
         values = base[base["analyte"] == analyte].merge(
@@ -74,11 +74,10 @@ def plot_baseline_labs(
             ax.scatter(part["patient_id"], part["value"], marker=marker, s=70, zorder=4,
                        color=_FLAG_COLOURS[flag], edgecolor="black", linewidth=0.6,
                        gid=f"flagged_{flag}")
-        ax.set_xticks(ids, [patient_label(p) for p in ids], fontsize=7, rotation=90)
+        ax.set_xticks(ids, [patient_label(p) for p in ids], rotation=90)
         ax.set_xlim(min(ids) - 0.6, max(ids) + 0.6)
-        ax.set_title(ref.label, fontsize=10)
-        ax.set_ylabel(ref.unit, fontsize=9)
-        ax.tick_params(axis="y", labelsize=8)
+        ax.set_title(_short_title(ref.label), fontsize=MIN_FONT_PT)
+        ax.set_ylabel(ref.unit)
     handles = [
         Patch(color=COLOURS["reference_band"], alpha=0.25, label=_BAND_LABEL),
         Line2D([], [], ls="", marker="o", color=COLOURS["muted"], label="No arrow in Table II"),
@@ -87,8 +86,8 @@ def plot_baseline_labs(
         Line2D([], [], ls="", marker="v", color=_FLAG_COLOURS["low"], markeredgecolor="black",
                markersize=9, label="Flagged low (down arrow)"),
     ]
-    fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.83, 0.27), fontsize=9)
-    fig.suptitle("Baseline laboratory values by patient", fontweight="bold")
+    fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.76, 0.17))
+    fig.suptitle("Baseline laboratory values by patient")
     return fig
 
 
@@ -106,12 +105,13 @@ def plot_labs_over_time(visits: pd.DataFrame, fig: Figure | None = None) -> Figu
     Missing values (N/A) are left as gaps: a line joins only values reported at
     consecutive visits, and a value with no reported neighbour shows as a lone
     dot. Nothing is interpolated. The sixth grid cell holds the legend and a
-    note. Draws into ``fig`` when given (a 2 x 3 grid), else into a new figure.
+    note. Draws into ``fig`` when given (a 3 x 2 grid, readable on a phone), else into
+    a new figure.
     """
     # A fixed grid instead of constrained layout: same look, about 0.4 s less to draw.
-    fig = plt.figure(figsize=(8.8, 5.2), layout="none") if fig is None else fig
-    axes = fig.subplots(2, 3, gridspec_kw=dict(left=0.075, right=0.975, bottom=0.1, top=0.94,
-                                               wspace=0.42, hspace=0.5))
+    fig = plt.figure(figsize=(FIGURE_WIDTH, 7.2), layout="none") if fig is None else fig
+    axes = fig.subplots(3, 2, gridspec_kw=dict(left=0.15, right=0.98, bottom=0.07, top=0.96,
+                                               wspace=0.5, hspace=0.62))
     flat = axes.ravel()
     for ax, (col, ref) in zip(flat, REFERENCE_INTERVALS.items(), strict=False):
         _band(ax, ref)
@@ -119,18 +119,18 @@ def plot_labs_over_time(visits: pd.DataFrame, fig: Figure | None = None) -> Figu
         for pid, row in wide.iterrows():
             ax.plot(wide.columns.to_numpy(float), row.to_numpy(), color=COLOURS["primary"],
                     lw=0.9, marker="o", ms=3, label=patient_label(pid), gid="patient")
-        ax.set_title(_short_title(ref.label), fontsize=10.5)
+        ax.set_title(_short_title(ref.label), fontsize=MIN_FONT_PT)
         ax.set_ylabel(ref.unit)
-        time_axis(ax)
+        time_axis(ax, label="Time (months)")
     legend_ax = flat[-1]
     legend_ax.axis("off")
     legend_ax.legend(handles=[
         Line2D([], [], color=COLOURS["primary"], lw=0.9, marker="o", ms=3, label="One patient"),
         Patch(color=COLOURS["reference_band"], alpha=0.25, label=_BAND_LABEL),
-    ], loc="upper left")
-    legend_ax.text(0.0, 0.45, "Lines join values reported at\nconsecutive visits only. A gap\n"
-                   "or a lone dot means a missing\n(N/A) value; nothing is\ninterpolated.",
-                   transform=legend_ax.transAxes, va="top", fontsize=9)
+    ], loc="upper left", bbox_to_anchor=(-0.3, 1.1))
+    legend_ax.text(-0.25, 0.42, "Lines join values at\nconsecutive visits only;\n"
+                   "a gap or a lone dot is a\nmissing (N/A) value.\nNothing is interpolated.",
+                   transform=legend_ax.transAxes, va="top")
     return fig
 
 
@@ -148,7 +148,7 @@ def plot_analyte_over_time(
     missing (N/A) are skipped, so a line joins the values that were reported.
     """
     ref = REFERENCE_INTERVALS[analyte]
-    fig, ax = figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax, figsize=(FIGURE_WIDTH, 4.0))
     _band(ax, ref, label=f"illustrative interval ({ref.low:g}-{ref.high:g} {ref.unit})")
     colours = [COLOURS["primary"], COLOURS["warning"], *OKABE_ITO]
     markers = ["o", "X", "s", "D", "^", "v"]
@@ -160,5 +160,5 @@ def plot_analyte_over_time(
     ax.set_ylabel(f"{ref.label} ({ref.unit})")
     time_axis(ax)
     ax.set_title(title or f"{ref.label} over the visits")
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
     return fig

@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 
 from plro.data import patient_label
 from plro.pain import GROUPINGS, patient_groups, vas_wide
-from plro.theme import COLOURS, WIDE_FIGSIZE, figure_and_axes, time_axis
+from plro.theme import COLOURS, FIGURE_WIDTH, figure_and_axes, time_axis
 
 __all__ = ["VAS_LABEL", "GROUP_COLOURS", "plot_vas_trajectories", "plot_vas_by_group"]
 
@@ -67,8 +67,9 @@ def plot_vas_by_group(
     """VAS over the visits, one panel per group of ``by`` (a key of :data:`plro.pain.GROUPINGS`).
 
     Each panel has its group's own median; a group of one patient gets no
-    median line (its "median" would be that patient) and says so. Draws into
-    ``fig`` when given, else into a new figure.
+    median line (its "median" would be that patient) and says so. The panels are
+    stacked, one per row, sharing the axes, so each stays readable on a phone. Draws
+    into ``fig`` when given, else into a new figure.
     """
     groups = patient_groups(patients, by)
     wide = vas_wide(visits)
@@ -76,17 +77,20 @@ def plot_vas_by_group(
     present = [(title, colours[value]) for value, title in GROUPINGS[by]["groups"].items()
                if (groups == title).any()]
     # A fixed grid instead of constrained layout: same look, less time to draw.
-    fig = plt.figure(figsize=WIDE_FIGSIZE, layout="none") if fig is None else fig
-    axes = fig.subplots(1, len(present), sharey=True, squeeze=False,
-                        gridspec_kw=dict(left=0.07, right=0.985, bottom=0.13, top=0.86,
-                                         wspace=0.08))
-    for ax, (title, colour) in zip(axes[0], present, strict=True):
+    height = 0.9 + 2.0 * len(present)
+    fig = plt.figure(figsize=(FIGURE_WIDTH, height), layout="none") if fig is None else fig
+    axes = fig.subplots(len(present), 1, sharex=True, sharey=True, squeeze=False,
+                        gridspec_kw=dict(left=0.15, right=0.97, bottom=0.5 / height,
+                                         top=1 - 0.35 / height, hspace=0.32))
+    for ax, (title, colour) in zip(axes[:, 0], present, strict=True):
         ids = groups.index[groups == title]
         sub = wide.loc[wide.index.isin(ids)]
         _draw_vas(ax, sub, colour, with_median=len(sub) > 1)
-        ax.set_title(f"{title}\n(n = {len(sub)})", fontsize=10.5)
+        ax.set_title(f"{title} (n = {len(sub)})")
+        ax.set_ylabel(VAS_LABEL)
+        ax.set_xlabel("")
         if len(sub) == 1:
-            ax.text(0.97, 0.95, f"{patient_label(sub.index[0])} only:\nno median", ha="right",
-                    va="top", transform=ax.transAxes, fontsize=9)
-    axes[0][0].set_ylabel(VAS_LABEL)
+            ax.text(0.97, 0.92, f"{patient_label(sub.index[0])} only: no median", ha="right",
+                    va="top", transform=ax.transAxes)
+    time_axis(axes[-1, 0])
     return fig

@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 from plro.data import patient_label
 from plro.describe import describe_continuous
 from plro.symptoms import REGIONS, symptom_pattern, symptom_regions
-from plro.theme import COLOURS, WIDE_FIGSIZE, figure_and_axes
+from plro.theme import COLOURS, FIGURE_WIDTH, WIDE_FIGSIZE, figure_and_axes
 
 __all__ = ["plot_symptoms", "plot_postpartum_weeks"]
 
@@ -17,7 +17,8 @@ __all__ = ["plot_symptoms", "plot_postpartum_weeks"]
 def plot_symptoms(patients: pd.DataFrame, fig: Figure | None = None) -> Figure:
     """Two panels: patients per symptom pattern, and patients naming each body region.
 
-    Draws into ``fig`` (two axes side by side) when given, else into a new figure.
+    The panels are stacked (readable on a phone). Draws into ``fig`` when given, else
+    into a new figure.
     """
     pattern = symptom_pattern(patients).value_counts()
     pattern = pattern.loc[sorted(pattern.index, key=lambda k: (-pattern[k], k))]
@@ -27,7 +28,7 @@ def plot_symptoms(patients: pd.DataFrame, fig: Figure | None = None) -> Figure:
         .reindex(list(REGIONS))
     )
     fig = plt.figure(figsize=WIDE_FIGSIZE) if fig is None else fig
-    ax_pat, ax_reg = fig.subplots(1, 2)
+    ax_pat, ax_reg = fig.subplots(2, 1)
     ax_pat.barh(pattern.index[::-1], pattern.values[::-1], color=COLOURS["primary"])
     ax_pat.set(xlabel="Patients (n)", ylabel="Symptom pattern (Table I)",
                title="Presenting pattern")
@@ -60,7 +61,7 @@ def plot_postpartum_weeks(
         weeks=patients["postpartum_week_at_diagnosis"].astype(float),
     ).sort_values("patient_id", ascending=False)
     stats = describe_continuous(data["weeks"])
-    fig, ax = figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax, figsize=(FIGURE_WIDTH, 5.0))
     ax.scatter(data["weeks"], data["patient"], s=60, color=COLOURS["primary"], zorder=3,
                label="One patient")
     ax.axvline(stats["median"], color=COLOURS["threshold"], linestyle="-",
@@ -72,6 +73,6 @@ def plot_postpartum_weeks(
                    label=f"Mean, paper's text ({reported_mean:g} weeks)")
     ax.set(xlabel="Time of diagnosis after delivery (weeks)", ylabel="Patient",
            xlim=(0, max(26.0, stats["max"] + 2)))
-    ax.xaxis.set_major_locator(plt.MultipleLocator(2))
-    ax.legend(loc="lower right")
+    ax.xaxis.set_major_locator(plt.MultipleLocator(4))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=1)
     return fig
