@@ -15,8 +15,11 @@ from plro.tables import (
     and_list,
     cell_text,
     cohort_table_html,
+    count_word,
     number,
     p_value,
+    patients_phrase,
+    places,
     readable,
     sensitivity_display,
     show,
@@ -136,3 +139,18 @@ def test_show_hides_the_index_adds_the_dash_footnote_and_is_deterministic():
     assert NOT_REPORTED not in plain and "Counts of patients." in plain
     labelled = show(readable(pd.DataFrame({"k": ["a"], "x": [1]}), label="k"), index=True)._repr_html_()
     assert "row_heading" in labelled and ">a<" in labelled
+
+
+def test_count_word_writes_small_counts_as_words():
+    assert [count_word(n) for n in (0, 2, 9, 10)] == ["zero", "two", "nine", "ten"]
+    assert count_word(11) == "11"
+
+
+def test_patients_phrase_names_one_or_several():
+    assert patients_phrase([4]) == "patient 4"
+    assert patients_phrase([1, 3, 6]) == "patients 1, 3 and 6"
+
+
+def test_places_keeps_one_style_down_a_column():
+    one = places(1)
+    assert [one(v) for v in (2.0, 2.26, float("nan"))] == ["2.0", "2.3", NOT_REPORTED]

@@ -22,8 +22,9 @@ import pandas as pd
 
 from plro.data import VISITS
 
-__all__ = ["MONTH_NAMES", "NOT_REPORTED", "VISIT_NAMES", "VISIT_WORDS", "Table", "cell_text",
-           "cohort_table_html", "p_value", "and_list", "number", "readable", "sensitivity_display", "show"]
+__all__ = ["MONTH_NAMES", "NOT_REPORTED", "VISIT_NAMES", "VISIT_WORDS", "Table", "and_list", "cell_text",
+           "cohort_table_html", "count_word", "number", "p_value", "patients_phrase", "places", "readable",
+           "sensitivity_display", "show"]
 
 NOT_REPORTED = "—"
 """What a table shows for a value that is missing (``N/A`` in the paper)."""
@@ -120,6 +121,25 @@ def number(value: float, decimals: int = 0) -> int | str:
     if decimals == 0:
         return int(round(float(value)))
     return f"{float(value):.{decimals}f}"
+
+
+def count_word(n: int) -> str:
+    """A count as prose writes it: "two" for 2 (zero to ten), digits above ten."""
+    words = "zero one two three four five six seven eight nine ten".split()
+    return words[n] if 0 <= n <= 10 else str(n)
+
+
+def patients_phrase(ids) -> str:
+    """Patient ids as a sentence names them: "patient 4", "patients 8 and 10"."""
+    ids = [int(i) for i in ids]
+    return ("patient " if len(ids) == 1 else "patients ") + and_list(ids)
+
+
+def places(decimals: int):
+    """A cell formatter (for :func:`readable`'s ``formats``) with a fixed number of decimals,
+    "—" when missing: ``places(1)(2.0) == "2.0"``, for a column that mixes whole numbers and
+    fractions and should keep one style down the column."""
+    return lambda v: NOT_REPORTED if pd.isna(v) else f"{float(v):.{decimals}f}"
 
 
 def and_list(items) -> str:

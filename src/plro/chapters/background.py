@@ -61,6 +61,7 @@ def facts(data_dir: str | Path | None = None) -> dict[str, object]:
         "fetal_share_pct": number(100 * quoted_fact("calcium_lost").value / 1000),  # of ~1 kg
         "period_start": printed("abs_period_start").as_printed,
         "period_end": printed("abs_period_end").as_printed,
+        "laroche_n": printed("disc_laroche_cohort").as_printed,  # reference 9's cohort size
         "first_pregnancy_quote": statement("intro_first_pregnancy").quote.removeprefix("PLRO "),
         "calcium_critical_quote": statement("intro_calcium_critical").quote,
     }

@@ -31,10 +31,10 @@ from plro.management import (
     text_only_interventions,
 )
 from plro.paper import claim_patients, statement
-from plro.tables import NOT_REPORTED, Table, and_list, readable, show
+from plro.tables import NOT_REPORTED, Table, and_list, count_word, readable, show
 
 __all__ = ["bisphosphonate_groups_table", "breastfeeding_table", "doses_table", "drug_tables", "facts",
-           "matrix_table", "number_word", "steps_table", "text_only_table", "vertebroplasty_table"]
+           "matrix_table", "steps_table", "text_only_table", "vertebroplasty_table"]
 
 _BISPHOSPHONATE_CLAIM = "mgmt_bisphosphonate"  # reported_statistics.csv: whom the text names
 
@@ -46,12 +46,6 @@ def _ids(patients: pd.DataFrame, mask) -> list[int]:
 
 def _labels(ids) -> str:
     return and_list(patient_label(i) for i in ids)
-
-
-def number_word(n: int) -> str:
-    """A count as prose writes it: "two" for 2 (zero to ten), digits above ten."""
-    words = "zero one two three four five six seven eight nine ten".split()
-    return words[n] if 0 <= n <= 10 else str(n)
 
 
 def _levels(findings: pd.DataFrame, finding: str) -> dict[int, list[str]]:
@@ -81,7 +75,7 @@ def facts(data_dir: str | Path | None = None) -> dict[str, object]:
         "mgmt_n_continued": int(counts["continued"]),
         "mgmt_n_not_stated": int(counts["not_stated"]),
         "mgmt_continued_ids": _labels(continued),
-        "mgmt_continued_word": number_word(int(counts["continued"])),
+        "mgmt_continued_word": count_word(int(counts["continued"])),
         "mgmt_not_stated_ids": _labels(not_stated),
         "mgmt_n_bisphosphonate": len(bis),
         "mgmt_n_no_bisphosphonate": n - len(bis),

@@ -42,9 +42,20 @@ from plro.stats import (
     signflip_test,
     smallest_exact_p,
 )
-from plro.tables import NOT_REPORTED, Table, and_list, number, p_value, readable, sensitivity_display, show
+from plro.tables import (
+    Table,
+    and_list,
+    count_word,
+    number,
+    p_value,
+    patients_phrase,
+    places,
+    readable,
+    sensitivity_display,
+    show,
+)
 
-__all__ = ["ALPHA", "N_BOOT", "N_PERMUTATIONS", "Outcomes", "analyse", "facts", "patients_phrase"]
+__all__ = ["ALPHA", "N_BOOT", "N_PERMUTATIONS", "Outcomes", "analyse", "facts"]
 
 ALPHA = 0.05  # the conventional threshold, used only to show what small groups cannot reach
 N_BOOT = 10_000  # bootstrap resamples, seeded with plro.resampling.DEFAULT_SEED
@@ -54,17 +65,6 @@ SUSTAINED = (vas_at_most(2), vas_at_most(2, sustained=True), vas_at_most(1), vas
 CHANGES = {"baseline to month 1": 1, "baseline to month 6": 6}
 OUTCOMES = {"fall": "VAS fall, baseline to month 6 (points)", "le2": "Month of first VAS ≤ 2"}
 MONTHS = {m: "Baseline" if m == 0 else f"Month {m}" for m in VISITS.values()}
-WORDS = "zero one two three four five six seven eight nine ten".split()  # counts as prose writes them
-
-
-def patients_phrase(ids) -> str:
-    """Patient ids as a sentence names them: "patient 4", "patients 8 and 10"."""
-    ids = [int(i) for i in ids]
-    return ("patient " if len(ids) == 1 else "patients ") + and_list(ids)
-
-
-def _places(decimals: int):  # one column's cells with a fixed number of decimals, "—" when missing
-    return lambda v: NOT_REPORTED if pd.isna(v) else f"{float(v):.{decimals}f}"
 
 
 @dataclass(frozen=True)
@@ -179,8 +179,8 @@ def facts(results: Outcomes | None = None) -> dict[str, object]:
     values |= {"n_rules": len(latest), "n_only_8_10": int(latest["only claimed"].sum()),
                "n_with_p9": int(p9.sum()), "p9_path": and_list(f"{v:g}" for v in vas.loc[9]),
                "claimed_ids": patients_phrase(claimed), "bf_ids": patients_phrase(kept),
-               "bf_n_word": WORDS[len(kept)], "bis_n_word": WORDS[len(given)],
-               "bis_ids": patients_phrase(given), "alp_n_word": WORDS[len(r.alp_flagged)],
+               "bf_n_word": count_word(len(kept)), "bis_n_word": count_word(len(given)),
+               "bis_ids": patients_phrase(given), "alp_n_word": count_word(len(r.alp_flagged)),
                "bf_lowest_word": "also had" if set(kept) == lowest else "did not have",
                "bf_t_scores": and_list(f"{patient_label(i)} {info.loc[i, 't_score_l1_l4']:.1f}"
                                        for i in kept)}
@@ -312,7 +312,7 @@ def scan_table(r: Outcomes) -> Table:
                "mean of visit months": "Mean of visit months", "equals reported": "Equals the paper's mean",
                "within bounds": "Paper's mean within bounds", "reported times fit": "Paper's 2 times fit",
                "attainable": "Paper's mean attainable"}
-    one = _places(1)
+    one = places(1)
     formats = {"mean, earliest": one, "mean of visit months": one}
     return show(readable(r.scan.reset_index(), headers, formats=formats),
                 dash="not defined: a patient never reached control")
@@ -415,5 +415,5 @@ def smallest_p_table(r: Outcomes) -> Table:
 def cliff_table(r: Outcomes) -> Table:
     """Bootstrap intervals of Cliff's delta for the VAS fall, per comparison."""
     headers = {"comparison": "Comparison", "estimate": "Cliff's delta", "low": "95% low", "high": "95% high"}
-    two = _places(2)
+    two = places(2)
     return show(readable(r.cliff, headers, formats={k: two for k in ("estimate", "low", "high")}))

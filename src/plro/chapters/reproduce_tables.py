@@ -25,7 +25,7 @@ from plro.audit import NOT_DERIVABLE, audit_counts, audit_table
 from plro.labs import interval_summary
 from plro.pain import reported_mean_check
 from plro.subsets import subset_search, subset_tables
-from plro.tables import NOT_REPORTED, readable
+from plro.tables import NOT_REPORTED, cell_text, readable
 
 __all__ = ["COMPOUND_CLAIMS", "GROUP_ORDER", "SECTION_NAMES", "audit_html", "claims_by_section",
            "consistency_display", "differences_table", "duplicates_table", "first_eight_table",
@@ -85,8 +85,9 @@ def _printed_words(text: str) -> str:
 
 
 def _fixed(values: pd.Series, decimals: int = 1) -> pd.Series:
-    """Numbers with the same decimals in every row ("-100.0", "0.5"), "—" when missing."""
-    return values.map(lambda v: NOT_REPORTED if pd.isna(v) else f"{float(v):.{decimals}f}")
+    """Relative differences in words: whole numbers as integers ("0", "-100"), others with
+    ``decimals`` places ("-12.5"), "—" when missing."""
+    return values.map(lambda v: cell_text(v, decimals))
 
 
 def _recomputed_cell(row: pd.Series) -> str:
