@@ -237,6 +237,74 @@ def test_plan_slides_needs_a_stage() -> None:
         slides.plan_slides(nb, _resolver(), {})
 
 
+def test_reword_replaces_web_only_phrases_across_line_breaks() -> None:
+    rules = [{"page": "stay folded below the question: commit", "slides": "follow: commit"},
+             {"page": "Open after the quiz", "slides": ""}]
+    text = "The answers stay folded\nbelow the question: commit now.\n\n### Open after the quiz"
+    assert slides.reword(text, rules) == "The answers follow: commit now.\n\n### "
+    assert slides.reword("Nothing to change (stay folded).", rules) == "Nothing to change (stay folded)."
+
+
+def test_plan_rows_reads_the_timed_plans_only() -> None:
+    guide = "\n".join([
+        "# Guide", "", "## A 60-minute plan", "", "| Time | Stage | What happens | On screen |",
+        "|---|---|---|---|", "| 0-3 | Opening | The warning | title |", "| 58-60 | Close | Key points? | x |",
+        "", "## A 90-minute plan", "", "| 0-5 | Opening | Ground rules. | title |",
+        "", "## Misconceptions", "", "| a | Opening | Not a plan row | b |",
+    ])
+    rows = slides.plan_rows(guide)
+    assert rows["Opening"] == ["A 60-minute plan: The warning.", "A 90-minute plan: Ground rules."]
+    assert rows["Close"] == ["A 60-minute plan: Key points?"]
+
+
+def _wording() -> dict:
+    """A wording file written here, not read from tools/slides/deck.json."""
+    return {"web_only": [{"page": "Open after the quiz", "slides": "After the quiz"}],
+            "guide_rows": {"title": "Opening"},
+            "sections": {"check yourself": "quiz_intro", "key points": "key_points"},
+            "cues": {"title": "T-cue", "quiz_intro": "Intro-cue", "quiz_question": "QQ-cue",
+                     "quiz_answer": "QA-cue", "key_points": "KP-cue", "sources": "S-cue",
+                     "content": "C-cue"}}
+
+
+def test_finish_slides_gives_every_slide_a_note_and_rewords_the_page() -> None:
+    nb = _small_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell(
+        "## Key points\n\n:::{dropdown} Open after the quiz\n- One.\n:::"))
+    planned = slides.plan_slides(nb, _resolver(), {1: ["Prompt one."]}, _wording())
+    slides.finish_slides(planned, _wording(), {"Opening": ["Plan: the warning."]})
+    notes = {(s.group, s.kind, tuple(s.notes)) for s in planned}
+    assert all(s.notes and all(n.strip() for n in s.notes) for s in planned), notes
+    by_kind = {(s.group, s.kind): s.notes for s in planned}
+    assert by_kind[(0, "title")] == ["Plan: the warning."]
+    assert by_kind[(1, "question")] == ["Prompt one."]
+    assert by_kind[(2, "question")] == ["C-cue"], "a stage without prompts gets the generic cue"
+    assert by_kind[(3, "question")] == ["QQ-cue"] and by_kind[(3, "answer")] == ["QA-cue"]
+    assert by_kind[(3, "content")] == ["Intro-cue"] and by_kind[(4, "answer")] == ["KP-cue"]
+    text = "".join(c.source for s in planned for c in s.cells)
+    assert "Open after" not in text and "### After the quiz" in text
+
+
+def test_questions_are_numbered_as_the_handout_numbers_them() -> None:
+    planned = slides.plan_slides(_small_notebook(), _resolver(), {}, _wording())
+    titles = [re.search(r"^### (.+)$", "".join(c.source for c in s.cells), re.M)[1]
+              for s in planned if s.kind == "question"]
+    # Two questions for the room (the second titled "Question 1" in the page), then the quiz.
+    assert titles == ["Question 1 for the room", "Question 2", "Question 3"], titles
+    answers = [c.source for s in planned if s.kind == "answer" for c in s.cells]
+    assert any("### Answer to question 3" in a for a in answers)
+
+
+def test_the_deck_wording_file_has_a_cue_for_every_kind_of_slide() -> None:
+    wording = slides.load_wording()
+    kinds = {"title", "content", "question", "answer", "figure", "sources",
+             "quiz_question", "quiz_answer"} | set(wording["sections"].values())
+    assert kinds <= set(wording["cues"]), kinds - set(wording["cues"])
+    page = "\n".join(_markdown_cells())
+    for rule in wording["web_only"]:
+        assert letters(rule["page"]) in letters(page), f"no longer on the page: {rule['page']!r}"
+
+
 def test_vendored_files_match_the_manifest_and_carry_licences() -> None:
     manifest = json.loads(slides.MANIFEST.read_text(encoding="utf-8"))
     names = {p["name"]: p for p in manifest["packages"]}
@@ -318,6 +386,7 @@ _COLLECT_JS = """
           current: Reveal.getCurrentSlide() === s, shown: rect.width > 0 && rect.height > 0,
           height: s.scrollHeight, text,
           heading: (s.querySelector('h1, h2') || {textContent: ''}).textContent,
+          title: (s.querySelector('h3') || {textContent: ''}).textContent,
           notes: (s.querySelector('aside.notes') || {textContent: ''}).textContent,
           notesApi: Boolean(Reveal.getSlideNotes(s)),
           images: [...s.querySelectorAll('img')].map((m) => [m.naturalWidth, m.alt])};
@@ -430,3 +499,70 @@ def test_the_case_page_and_the_guide_link_the_slides(built_site: Path) -> None:
         assert hrefs, f"{page} does not link the slides"
         target = (built_site / page).parent / hrefs[0]
         assert target.resolve() == (built_site / SLIDES_PAGE).resolve()
+
+
+WEB_ONLY = re.compile(r"\b(folded|fold(?:s|ed)? away|open (?:after|them|it|the box)|click|tap|"
+                      r"drop-?down|expand|scroll down|below the question)\b", re.I)
+"""Words that speak to a reader of the web page, not to a room watching slides."""
+
+
+@pytest.mark.browser
+def test_every_slide_carries_a_speaker_note(deck) -> None:
+    silent = [f"{s['h']}/{s['v']} ({s['heading'] or s['title'] or s['kind']})" for s in deck["slides"]
+              if not (s["notesApi"] and len(s["notes"].split()) >= 5)]
+    assert not silent, f"slides without speaker notes: {silent}"
+
+
+@pytest.mark.browser
+def test_no_slide_speaks_to_a_web_reader(deck) -> None:
+    found = [(s["h"], s["v"], m.group(0)) for s in deck["slides"] for m in WEB_ONLY.finditer(s["text"])]
+    assert not found, f"web-only wording on slides: {found}"
+
+
+@pytest.mark.browser
+def test_quiz_numbers_follow_the_handout(deck) -> None:
+    """The handout (tools/handout) counts the room's questions and the quiz in one run."""
+    label = json.loads((REPO_ROOT / "tools/handout/editions.json").read_text("utf-8"))["question_label"]
+    source = "\n".join(_markdown_cells())
+    room = len(re.findall(r"^:{3,}\{admonition\}[^\n]*[Qq]uestion", source, re.M))
+    quizzes = len(re.findall(r"^`{3,}\{quiz\}", source, re.M))
+    assert room and quizzes, (room, quizzes)
+    asked = [s["title"] for s in deck["slides"] if s["kind"] == "question"]
+    expected = [label.format(n=n) for n in range(1, room + quizzes + 1)]
+    assert [t.split(" for ")[0].strip() for t in asked] == expected, asked
+
+
+@pytest.fixture(scope="module")
+def figure_sizes(browser, site_server):
+    """Per screen size, each figure slide's image height as a share of the screen's height."""
+    sizes = {}
+    for width, height in ((1280, 800), (1920, 1080)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+            ("http://127.0.0.1", "data:", "blob:", "about:")) else r.abort())
+        try:
+            page.goto(site_server.url + SLIDES_PAGE, wait_until="load")
+            page.wait_for_selector("html[data-slides-ready]", timeout=15000)
+            page.evaluate("Reveal.configure({transition: 'none'})")
+            sizes[(width, height)] = page.evaluate("""() => Reveal.getSlides()
+              .filter((s) => s.querySelector('img')).map((s) => {
+                const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v);
+                const box = s.querySelector('img').getBoundingClientRect();
+                const cap = s.querySelector('figcaption');
+                return {at: i.h + '/' + i.v, share: box.height / window.innerHeight,
+                        caption: cap ? parseFloat(getComputedStyle(cap).fontSize) * Reveal.getScale() : 0};
+              })""")
+        finally:
+            context.close()
+    return sizes
+
+
+@pytest.mark.browser
+def test_figures_fill_the_slide_on_a_projector(figure_sizes) -> None:
+    for screen, figures in figure_sizes.items():
+        assert figures, f"no figure slide at {screen}"
+        small = [f for f in figures if f["share"] < 0.5]
+        assert not small, f"{screen}: figures under half the screen's height: {small}"
+        unreadable = [f for f in figures if f["caption"] < 20]
+        assert not unreadable, f"{screen}: captions under 20 px on screen: {unreadable}"

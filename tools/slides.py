@@ -28,10 +28,16 @@ host, so the slides work offline. The mapping is read from the notebook's own st
   outputs) stay with the text around them; code, helper output and glue records are left
   out;
 - each ``{quiz}`` becomes a question slide (the options lettered A, B, ...) and an answer
-  slide (the correct option and its feedback);
+  slide (the correct option and its feedback). Questions are numbered as the printed handout
+  numbers them (``tools/handout``): one count over the room's questions and the quiz, so
+  after eight questions for the room the quiz is "Question 9" to "Question 12";
 - the speaker notes of every slide of stage N (``<aside class="notes">``, reveal.js's notes
   plugin: press S) are the facilitator guide's prompts for stage N: the paragraphs that
-  start with a bold "Stage N" in its section on prompts.
+  start with a bold "Stage N" in its section on prompts. Every other slide gets the guide's
+  timed-plan rows for it (the title slide "Opening", the key points "Close"), else a short
+  cue for its kind of slide from ``tools/slides/deck.json``;
+- phrases that speak to a web reader ("stay folded below the question", "Open after the
+  quiz") are reworded for the slides as ``deck.json`` lists them.
 
 MyST markup becomes plain Markdown: ``{glue:text}`` takes the value stored in the notebook,
 ``{term}``, ``{ref}`` and ``{abbr}`` their text, ``{cite:p}`` an author-year citation from
@@ -59,8 +65,8 @@ import nbformat
 
 __all__ = [
     "CASE_NOTEBOOK", "GUIDE", "SITE_PATH", "Slide", "SlidesError", "build_if_outdated",
-    "build_slides", "glue_values", "main", "parse_blocks", "plan_slides", "refresh_vendor",
-    "stage_prompts",
+    "build_slides", "finish_slides", "glue_values", "load_wording", "main", "parse_blocks",
+    "plan_rows", "plan_slides", "refresh_vendor", "reword", "stage_prompts",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +80,8 @@ SITE_PATH = "slides/seminar.html"
 ASSETS = Path(__file__).with_name("slides")
 TEMPLATE_DIR, TEMPLATE, VENDOR = ASSETS / "template", "plro-reveal", ASSETS / "vendor"
 MANIFEST = VENDOR / "manifest.json"
+DECK = ASSETS / "deck.json"
+"""The slides' own wording: web-only phrases to reword, and the speaker notes' cues."""
 BUDGET = 1150
 """How much text (characters, plus :data:`BLOCK_COST` per paragraph) fits on one slide."""
 BLOCK_COST = 60
@@ -302,6 +310,60 @@ def stage_prompts(guide_text: str) -> dict[int, list[str]]:
     return prompts
 
 
+def load_wording(path: Path = DECK) -> dict:
+    """The slides' own wording (:data:`DECK`): web-only rewordings, sections and note cues."""
+    try:
+        wording = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SlidesError(f"cannot read {path}: {exc}") from exc
+    missing = {"title", "content"} - set(wording.get("cues", {}))
+    if missing:
+        raise SlidesError(f"{path}: no cue for {sorted(missing)}")
+    return wording
+
+
+def plan_rows(guide_text: str) -> dict[str, list[str]]:
+    """The "What happens" cell of the guide's timed plans by the row's Stage label.
+
+    Read from the tables of sections whose heading has "plan" in it (the rows are
+    ``| time | stage | what happens | on screen |``); each is prefixed with the plan's name.
+    """
+    rows: dict[str, list[str]] = {}
+    for section in re.split(r"^(?=#{1,6} )", guide_text, flags=re.M):
+        heading = re.match(r"#{1,6} (.*plan.*)$", section, re.I | re.M)
+        for line in section.splitlines() if heading else []:
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if line.lstrip().startswith("|") and len(cells) >= 3 and cells[2] \
+                    and not set(cells[0]) <= set("-: "):
+                what = cells[2] if cells[2][-1:] in ".?!" else cells[2] + "."
+                rows.setdefault(cells[1], []).append(f"{heading[1].strip()}: {what}")
+    return rows
+
+
+def reword(markdown: str, rules: list[dict]) -> str:
+    """``markdown`` with every web-only phrase of ``rules`` replaced by its slide wording."""
+    for rule in rules:
+        pattern = r"\s+".join(re.escape(word) for word in rule["page"].split())
+        markdown = re.sub(pattern, lambda _m, new=rule["slides"]: new, markdown)
+    return markdown
+
+
+def finish_slides(slides: list[Slide], wording: dict, rows: dict[str, list[str]]) -> None:
+    """Reword the web-only phrases on every slide and give every slide a speaker note.
+
+    A slide without a prompt of its stage gets the guide's plan rows for its cue (see
+    ``guide_rows`` in :data:`DECK`), else the cue's note, else its kind's, else "content"'s.
+    """
+    cues, labels = wording["cues"], wording.get("guide_rows", {})
+    for slide in slides:
+        for cell in slide.cells:
+            if cell.cell_type == "markdown":
+                cell.source = reword(cell.source, wording.get("web_only", []))
+        if not slide.notes:
+            slide.notes = list(rows.get(labels.get(slide.cue, ""), [])) or [
+                cues.get(slide.cue) or cues.get(slide.kind) or cues["content"]]
+
+
 @dataclass
 class Slide:
     """One slide: what it is, the group and stage it belongs to, and its notebook cells."""
@@ -312,6 +374,8 @@ class Slide:
     cells: list = field(default_factory=list)
     weight: int = 0
     notes: list[str] = field(default_factory=list)
+    cue: str = ""
+    """Which note of :data:`DECK` the slide gets when the guide has no prompt for it."""
 
 
 def _weight(markdown: str) -> int:
@@ -386,13 +450,14 @@ def _table_cell(cell) -> nbformat.NotebookNode | None:
 class _Planner:
     """Walks the notebook's cells and lays them out as :class:`Slide` objects."""
 
-    def __init__(self, resolver: Resolver):
-        self.resolver = resolver
+    def __init__(self, resolver: Resolver, sections: dict[str, str]):
+        self.resolver, self.sections = resolver, sections
         self.slides: list[Slide] = []
-        self.group, self.stage, self.heading, self.quiz, self.figures = -1, None, "", 0, 0
+        self.group, self.stage, self.heading, self.questions, self.figures = -1, None, "", 0, 0
 
     def new(self, kind: str, top: str = "") -> Slide:
-        slide = Slide(kind, self.group, self.stage)
+        slide = Slide(kind, self.group, self.stage, cue="title" if kind == "title" else
+                      self.sections.get(self.heading.lower(), kind))
         if top:
             slide.cells.append(_md(top))
         self.slides.append(slide)
@@ -428,17 +493,22 @@ class _Planner:
                 slide.cells.append(_md(chunk))
                 slide.weight += _weight(chunk)
 
-    def solo(self, kind: str, title: str, markdown: str) -> None:
+    def solo(self, kind: str, title: str, markdown: str, cue: str = "") -> None:
         chunks = _chunks(markdown, BUDGET) if markdown else [""]
         for n, chunk in enumerate(chunks):
             suffix = " (continued)" if n else ""
-            self.new(kind, _kicker(self.heading) + f"### {title}{suffix}\n\n{chunk}")
+            slide = self.new(kind, _kicker(self.heading) + f"### {title}{suffix}\n\n{chunk}")
+            slide.cue = cue or slide.cue
 
     def directive(self, block: Directive) -> None:
         body = self.resolver.flatten(parse_blocks(block.body))
         title = self.resolver.markdown(block.arg)
         if block.kind == "question":
-            self.solo("question", title or "Question", body)
+            # One count for the room's questions and the quiz, as the handout numbers them.
+            self.questions += 1
+            numbered = re.sub(r"^Question(?:\s+\d+)?\b", f"Question {self.questions}",
+                              title or "Question")
+            self.solo("question", numbered, body)
         elif block.kind == "answer":
             self.solo("answer", title or "Answer", body)
         elif block.kind == "quiz":
@@ -456,7 +526,7 @@ class _Planner:
                                 for ln in ((f"**{title}**\n\n" if title else "") + body).split("\n")))
 
     def quiz_slides(self, block: Directive) -> None:
-        self.quiz += 1
+        self.questions += 1
         stem, options = [], []
         for line in block.body.splitlines():
             option = OPTION.match(line)
@@ -472,11 +542,12 @@ class _Planner:
         letters = "ABCDEFGH"
         md = self.resolver.markdown
         listed = "\n\n".join(f"**{letters[i]}.** {md(o[1])}" for i, o in enumerate(options))
-        self.solo("question", f"Question {self.quiz}", f"{md(chr(10).join(stem))}\n\n{listed}")
+        self.solo("question", f"Question {self.questions}", f"{md(chr(10).join(stem))}\n\n{listed}",
+                  "quiz_question")
         right = next(i for i, o in enumerate(options) if o[0])
-        self.solo("answer", f"Answer to question {self.quiz}",
+        self.solo("answer", f"Answer to question {self.questions}",
                   f"**{letters[right]}.** {md(options[right][1])}\n\n"
-                  f"{md(' '.join(options[right][2]))}")
+                  f"{md(' '.join(options[right][2]))}", "quiz_answer")
 
     def figure(self, mime: str, data: str, caption: str, alt: str) -> None:
         self.figures += 1
@@ -523,10 +594,13 @@ def _targets(nb) -> tuple[dict[str, int], dict[str, str]]:
     return figures, labels
 
 
-def plan_slides(nb, resolver: Resolver, prompts: dict[int, list[str]]) -> list[Slide]:
-    """Lay a notebook out as slides (see the module docstring), with notes on stage slides."""
+def plan_slides(nb, resolver: Resolver, prompts: dict[int, list[str]],
+                wording: dict | None = None) -> list[Slide]:
+    """Lay a notebook out as slides (see the module docstring), with notes on stage slides;
+    ``wording`` (default :data:`DECK`) names the cue of each section's slides."""
     resolver.figures, resolver.labels = _targets(nb)
-    planner = _Planner(resolver)
+    wording = load_wording() if wording is None else wording
+    planner = _Planner(resolver, wording.get("sections", {}))
     for cell in filter(_shown, nb.cells):
         if cell.cell_type == "code":
             planner.code(cell)
@@ -560,7 +634,7 @@ def _sources_slides(resolver: Resolver, group: int) -> list[Slide]:
             top = "## Sources" if not slides else _kicker("Sources") + "### Sources (continued)"
             top = '<div class="plro-sources">\n\n' + top
             slides.append(Slide("sources", group, None,
-                                [_md(top + "\n\n" + "\n".join(chunk) + "\n\n</div>")]))
+                                [_md(top + "\n\n" + "\n".join(chunk) + "\n\n</div>")], cue="sources"))
             chunk = []
         if line is not None:
             chunk.append(html.escape(line, quote=False))
@@ -645,11 +719,14 @@ def build_slides(out: Path, root: Path = REPO_ROOT) -> Path:
     notes = Resolver(GUIDE, {}, bibliography, root, cited=resolver.cited)
     prompts = {stage: [notes.markdown(p) for p in found]
                for stage, found in stage_prompts(guide_text).items()}
-    slides = plan_slides(nb, resolver, prompts)
+    wording = load_wording(root / DECK.relative_to(REPO_ROOT))
+    slides = plan_slides(nb, resolver, prompts, wording)
     silent = sorted({s.stage for s in slides if s.stage} - set(prompts))
     if silent:
         print(f"slides: the facilitator guide has no prompts for stage(s) {silent}", file=sys.stderr)
     slides += _sources_slides(resolver, slides[-1].group + 1)
+    rows = {label: [notes.markdown(r) for r in found] for label, found in plan_rows(guide_text).items()}
+    finish_slides(slides, wording, rows)
     title = next((c.source[2:] for s in slides if s.kind == "title" for c in s.cells), "Seminar")
     _nbconvert(_notebook(slides, title), out)
     _copy_vendor(out.parent / "vendor")
