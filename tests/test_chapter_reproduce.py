@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import math
 import re
 import statistics
 from collections import Counter
@@ -184,7 +185,7 @@ def test_section_totals_and_relative_differences_keep_their_decimals(audit):
     assert by_section.loc["Total", "Claims"] == str(len(rows("reported_statistics.csv")))
     assert "Case Series" in by_section.index
     shown = reproduce_tables.differences_table(audit)["Relative difference (%)"]
-    assert all(re.fullmatch(r"-?\d+\.\d", v) for v in shown), list(shown)
+    assert all(re.fullmatch(r"-?\d+(\.\d)?", v) for v in shown), list(shown)
 
 
 def load_extension():
@@ -200,12 +201,17 @@ def test_audit_csv_writer_writes_every_claim_with_its_verdict(tmp_path, audit):
     with open(path, newline="", encoding="utf-8") as handle:
         written = list(csv.DictReader(handle))
     claims = rows("reported_statistics.csv")
-    assert [r["claim_id"] for r in written] == [c["claim_id"] for c in claims]
-    assert {r["status"] for r in written} <= set(STATUSES)
+    assert [r["Claim id"] for r in written] == [c["claim_id"] for c in claims]
+    assert {r["Verdict"] for r in written} <= set(STATUSES)
     for row, claim in zip(written, claims, strict=True):
-        assert (row["status"] == NOT_DERIVABLE) == (claim["derivable"] == "no"), row["claim_id"]
-    assert Counter(r["status"] for r in written) == Counter(audit["status"].astype(str))
-    assert {"claim", "reported", "recomputed_text", "what_differs"} <= set(written[0])
+        assert (row["Verdict"] == NOT_DERIVABLE) == (claim["derivable"] == "no"), row["Claim id"]
+        if claim["reported_value"]:
+            printed = float(claim["reported_value"])
+            assert float(row["Printed value"]) == printed, row["Claim id"]
+            assert printed.is_integer() == ("." not in row["Printed value"]), row["Claim id"]
+    assert Counter(r["Verdict"] for r in written) == Counter(audit["status"].astype(str))
+    assert {"Claim as printed", "Printed", "Recomputed from the tables", "What differs"} <= set(written[0])
+    assert not any(re.fullmatch(r"-?\d+\.0", v) for r in written for v in r.values())
 
 
 def test_women_with_vertebral_levels_in_table_ii(facts):
@@ -231,17 +237,42 @@ def test_the_patients_the_prose_names(facts):
     assert float(facts["ca_p1_m3"]) == float(visits[(1, "month_3")]["calcium_mg_dl"])
 
 
+def _latest_group(threshold: int) -> set[str]:
+    """Patients who first reached VAS <= threshold last (never reaching counts as last)."""
+    first: dict[str, float] = {}
+    for r in rows("visits.csv"):
+        if r["vas"] and int(r["vas"]) <= threshold:
+            first[r["patient_id"]] = min(first.get(r["patient_id"], math.inf), int(r["month"]))
+    every = {r["patient_id"] for r in rows("patients.csv")}
+    month = {pid: first.get(pid, math.inf) for pid in every}
+    return {pid for pid, m in month.items() if m == max(month.values())}
+
+
 def test_the_latest_to_pain_control_who_stopped_breast_feeding(facts):
-    # the audit's second part names the patients latest to pain control under every rule;
+    # the patients latest under every rule are latest under the two simplest rules too;
     # those of them whom Table I records as not continuing are the ones the prose names
     patients = {p["patient_id"]: p for p in rows("patients.csv")}
-    last_part = facts["latest_parts"].split("latest under every rule: ")[-1]
-    latest = re.findall(r"\d+", last_part.split("[", 1)[1])
-    stopped = [pid for pid in latest if patients[pid]["breastfeeding"] != "continued"]
-    assert stopped, latest
+    always = re.findall(r"\d+", facts["always_latest"])
+    assert always and set(always) <= _latest_group(2) & _latest_group(3)
+    stopped = [pid for pid in always if patients[pid]["breastfeeding"] != "continued"]
     assert facts["latest_not_kept"] == ("patient " if len(stopped) == 1 else "patients ") \
         + " and ".join(stopped)
+    low, _, high = facts["latest_sizes"].partition(" to ")
+    assert len(always) <= int(low) <= int(high or low) <= len(patients)
+    assert len(_latest_group(2)) in range(int(low), int(high or low) + 1)
 
 
 def test_the_duplicated_references(facts):
     assert re.fullmatch(r"\d+ and \d+", facts["dup_refs"])
+
+
+@pytest.mark.parametrize(("printed", "shown"), [
+    ("'A patient' = 1 patients", "\u2018A patient\u2019 = 1 patient"),
+    ("'once' = 1 doses per day", "\u2018once\u2019 = 1 dose per day"),
+    ("'last' = 3 trimester", "\u2018last\u2019 = 3rd trimester"),
+    ("7 year of follow-up", "7th year of follow-up"),
+    ("'Four' = 4 patients", "\u2018Four\u2019 = 4 patients"),
+    ("1 points (0-10)", "1 point (0-10)"),
+])
+def test_printed_values_read_as_words(printed, shown):
+    assert reproduce_tables._printed_words(printed) == shown

@@ -70,10 +70,12 @@ REFERENCE_INTERVALS = {
         "Typical adult interval (about 1.7-2.4 mg/dL). Every value in Table II is above it.",
     ),
     "vitamin_d_25oh": ReferenceInterval(
-        "vitamin_d_25oh", "Serum 25-hydroxyvitamin D", "ng/mL (printed as 'IU')", 30.0, 100.0,
-        "The Endocrine Society guideline's 'sufficiency' range of 30-100 ng/mL (Holick et al. "
-        "2011); the Institute of Medicine report puts the lower limit at 20 ng/mL (Ross et al. "
-        "2011). The paper labels the column 'IU', a dose unit, not a concentration; ng/mL is "
+        "vitamin_d_25oh", "Serum 25-hydroxyvitamin D", "ng/mL; printed 'IU'", 30.0, 100.0,
+        "The 2011 Endocrine Society guideline's 'sufficiency' range of 30-100 ng/mL (Holick et "
+        "al. 2011); the Institute of Medicine report puts the lower limit at 20 ng/mL (Ross et "
+        "al. 2011). The Endocrine Society's 2024 guideline on vitamin D for preventing disease "
+        "defines no target level, and does not cover people with an established indication such "
+        "as osteoporosis (Demay et al. 2024). The paper labels the column 'IU', a dose unit, not a concentration; ng/mL is "
         "assumed.",
     ),
     "alp_u_l": ReferenceInterval(

@@ -23,7 +23,7 @@ from plro.audit import NOT_DERIVABLE, audit_counts, audit_table, grim_consistent
 from plro.care import join_and
 from plro.data import patient_label
 from plro.labs import interval_summary
-from plro.pain import month1_relief, reported_mean_check
+from plro.pain import latest_controllers, month1_relief, reported_mean_check, reported_pain_control
 from plro.paper import printed, statement
 from plro.recompute import rule
 from plro.subsets import common_subsets, subset_label, subset_search, subset_tables
@@ -68,7 +68,9 @@ def facts(tables: dict) -> dict[str, object]:
             "n_differs": int(total["differs"]), "n_partly": int(total["partly contradicted"]),
             "n_not_derivable": int(total[NOT_DERIVABLE]),
             "two_number_quote": printed("cs_symptom_back_lbp_pct").quote}
-    out["latest_parts"] = _words(by_id.loc["abs_breastfeeding_latest", "recomputed_text"])
+    sizes = latest_controllers(tables["visits"], claimed=reported_pain_control()["latest"])["n tied"]
+    out["latest_sizes"] = (f"{sizes.min()}" if sizes.min() == sizes.max()
+                           else f"{sizes.min()} to {sizes.max()}")
     out["calcium_parts"] = _words(by_id.loc["disc_calcium_normal", "recomputed_text"])
     relief = month1_relief(tables["visits"])
     out["n_below_half"] = int((~relief["fall ≥ 50%"]).sum())
@@ -129,6 +131,7 @@ def _patient_facts(tables: dict, pts: pd.DataFrame, kept: list[int]) -> dict[str
     silent = sorted(pts.index[pts["breastfeeding"] == "not_stated"])
     return {"kept_ids": _patients(kept).capitalize(),
             "latest_not_kept": _patients(i for i in latest if i not in kept),
+            "always_latest": _patients(latest),
             "n_back_pain": int(pts["symptoms"].str.contains("back", case=False).sum()),
             "femoral_neck_ids": _patients(hips), "n_kept": len(kept),
             "not_stated_ids": _patients(silent),

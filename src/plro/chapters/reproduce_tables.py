@@ -77,11 +77,23 @@ def verdict_words(row: pd.Series) -> str:
     return status
 
 
+_ORDINAL_UNITS = r"trimester|year of follow-up"
+"""Units whose count is an ordinal ("3rd trimester", "7th year of follow-up")."""
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _printed_words(text: str) -> str:
-    """``reported`` of the audit for a reader: curly quotes, "1 patient" not "1 patients"."""
+    """``reported`` of the audit for a reader: curly quotes, the singular after 1 ("1 patient",
+    "1 dose per day", "1 year"), ordinals where the unit is one ("3rd trimester")."""
     if text.startswith("'"):
         text = text.replace("'", "\u2018", 1).replace("'", "\u2019", 1)
-    return re.sub(r"= 1 patients$", "= 1 patient", text)
+    text = re.sub(r"(^|= )1 (\w+?)s\b", r"\g<1>1 \2", text)
+    return re.sub(rf"(^|= )(\d+) ({_ORDINAL_UNITS})\b",
+                  lambda m: f"{m.group(1)}{_ordinal(int(m.group(2)))} {m.group(3)}", text)
 
 
 def _fixed(values: pd.Series, decimals: int = 1) -> pd.Series:
