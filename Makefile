@@ -16,7 +16,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in place (refresh stored outputs)"
 	@echo "make lab        open JupyterLab on the notebooks"
 	@echo "make bench      build and execution timings and page weights against their budgets"
-	@echo "make handout    the seminar handouts: _build/handout-participants.pdf, -facilitator.pdf, -stage-N.pdf"
+	@echo "make handout    the seminar printouts in _build: handout-{participants,stage-N,quiz,card-N,facilitator,cards-facilitator}.pdf"
 	@echo "make data-hashes  record data files' bytes and sha256 after a reviewed edit"
 	@echo "make verify-source PAPER=...  check quotes, printed numbers and table cells against the paper"
 	@echo "make mutate     mutation testing of MUTATE_MODULES; prints the kill rate (not part of make test)"

@@ -31,6 +31,8 @@ from tests.support.site import site_dir
 from tools import chromium
 
 NOTEBOOK = ROOT / "notebooks" / "07-seminar-case.ipynb"
+CARDS = sorted((ROOT / "notebooks").glob("card-patient-*.ipynb"))
+"""The case card notebooks: each is printed as ``handout-card-N.pdf`` (answers in the key)."""
 CASE_PAGE = "notebooks/07-seminar-case.html"
 EDITIONS = ("handout-participants.pdf", "handout-facilitator.pdf")
 WEB_ONLY = ["show code", "cell source", "click", "choose an answer", "open the toggle", "toggle",
@@ -47,8 +49,8 @@ def _norm(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-def _markdown_cells() -> list[str]:
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+def _markdown_cells(notebook: Path = NOTEBOOK) -> list[str]:
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
 
 
@@ -65,9 +67,31 @@ def stage_headings() -> list[str]:
             for m in re.finditer(r"^\(case-stage-\d+\)=\s*\n##\s+(.+)$", src, flags=re.M)]
 
 
-def _blocks(pattern: str, glue: str = " ") -> list[str]:
-    return [_strip_roles(m.group(1), glue) for src in _markdown_cells()
+def _blocks(pattern: str, glue: str = " ", notebook: Path = NOTEBOOK) -> list[str]:
+    return [_strip_roles(m.group(1), glue) for src in _markdown_cells(notebook)
             for m in re.finditer(pattern, src, flags=re.M | re.S)]
+
+
+def card_title(card: Path) -> str:
+    """The card's '# ...' title (its printed header)."""
+    return re.search(r"^# (.+)$", _markdown_cells(card)[0], flags=re.M).group(1)
+
+
+def card_questions(card: Path) -> list[str]:
+    """The text of every 'Question N' admonition of a card (glue values as '|')."""
+    return _blocks(r"^:::\{admonition\} Question \d+\n:class: [^\n]*\n(.*?)^:::\s*$", "|", card)
+
+
+def card_answers(card: Path) -> list[str]:
+    """The body of every folded 'Answer N' admonition of a card."""
+    return _blocks(r"^:::\{admonition\} Answer \d+\n:class: dropdown\n(.*?)^:::\s*$", " ", card)
+
+
+def bib_notes() -> list[str]:
+    """Every ``note`` field of ``book/references.bib`` (notes are for the book, not the print)."""
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    notes = re.findall(r"\bnote\s*=\s*\{(.*?)\}\s*,?\s*$", bib, flags=re.M)
+    return [n.replace("{", "").replace("}", "") for n in notes]
 
 
 def answer_texts() -> list[str]:
@@ -152,8 +176,12 @@ def _stage_sheets(handouts) -> list[str]:
     return [f"handout-stage-{i}.pdf" for i in range(1, len(stage_headings()) + 1)]
 
 
+def card_sheets() -> dict[str, Path]:
+    return {f"handout-card-{c.stem.removeprefix('card-patient-')}.pdf": c for c in CARDS}
+
+
 def participants_prints(handouts) -> dict[str, str]:
-    names = ["handout-participants.pdf", *_stage_sheets(handouts), "handout-quiz.pdf"]
+    names = ["handout-participants.pdf", *_stage_sheets(handouts), "handout-quiz.pdf", *card_sheets()]
     return {n: _norm(" ".join(handouts[n])) for n in names if n in handouts}
 
 
@@ -176,12 +204,24 @@ def test_every_page_says_page_n_of_n(handouts):
 @pytest.mark.browser
 def test_header_and_footer_on_every_page(handouts):
     title = _norm(re.search(r"^# (.+)$", _markdown_cells()[0], flags=re.M).group(1))
+    titles = {name: _norm(card_title(card)) for name, card in card_sheets().items()}
     for name, pages in handouts.items():
+        header = titles.get(name, "case card" if name.startswith("handout-cards") else title)
         for n, text in enumerate(pages, start=1):
             words = _norm(text)
-            assert title in words, f"{name} page {n}: no running header with the case title"
+            assert header in words, f"{name} page {n}: no running header with {header!r}"
             assert "cc by 4 0" in words, f"{name} page {n}: no licence line"
             assert re.search(r"\b\d{1,2} [a-z]+ 20\d\d\b", words), f"{name} page {n}: no date"
+
+
+@pytest.mark.browser
+def test_footer_licence_fits_on_one_line(handouts):
+    """The licence, 'not medical advice' and 'Page n of N' share one extracted line."""
+    for name, pages in handouts.items():
+        for n, text in enumerate(pages, start=1):
+            lines = [_norm(line) for line in text.splitlines()]
+            assert any("cc by 4 0" in line and "not medical advice" in line and f"page {n} of" in line
+                       for line in lines), f"{name} page {n}: the footer wraps"
 
 
 @pytest.mark.browser
@@ -194,8 +234,10 @@ def test_no_code_and_no_web_only_text(handouts):
 
 @pytest.mark.browser
 def test_participants_prints_hold_no_answer(handouts):
+    cards = card_sheets()
     for name, text in participants_prints(handouts).items():
-        leaked = [r for a in answer_texts() + quiz_feedback() for r in runs(a) if r in text]
+        answers = card_answers(cards[name]) if name in cards else answer_texts() + quiz_feedback()
+        leaked = [r for a in answers for r in runs(a) if r in text]
         assert not leaked, f"{name}: answer or quiz feedback text printed: {leaked[:4]}"
 
 
@@ -242,6 +284,62 @@ def test_one_sheet_per_stage(handouts):
         text = _norm(" ".join(handouts[name]))
         others = [h for h in headings if h != heading and h in text]
         assert heading in text and not others, f"{name}: its stage {heading!r}, others {others}"
+
+
+@pytest.mark.browser
+def test_one_answer_free_sheet_per_card(handouts):
+    assert len(CARDS) >= 4 and all(len(card_questions(c)) >= 2 for c in CARDS)
+    assert all(len(card_answers(c)) == len(card_questions(c)) for c in CARDS)
+    for name, card in card_sheets().items():
+        assert name in handouts, f"{name} not printed"
+        pages = [_norm(p) for p in handouts[name]]
+        text = " ".join(pages)
+        assert _norm(card_title(card)) in text and "question 1" in text
+        for q in card_questions(card):
+            start, end = _ends(q)
+            page = next((p for p in pages if start in p), None)
+            assert page is not None and end in page, f"{name}: question not whole on a page: {q[:60]!r}"
+            assert page[page.index(end) + len(end):].lstrip().startswith("notes"), f"{name}: no notes"
+        assert "answer 1" not in text and "click to hide" not in text
+
+
+@pytest.mark.browser
+def test_cards_facilitator_edition_holds_every_card_answer(handouts):
+    assert "handout-cards-facilitator.pdf" in handouts, "no facilitator's edition of the cards"
+    text = _norm(" ".join(handouts["handout-cards-facilitator.pdf"]))
+    assert "facilitator s edition" in text
+    for card in CARDS:
+        assert _norm(card_title(card)) in text, f"{card.name}: card missing from the key"
+        for block in card_answers(card):
+            found = [r for r in runs(block, 4) if r in text]
+            assert len(found) >= 0.8 * len(runs(block, 4)), f"{card.name} answer missing: {block[:80]!r}"
+
+
+@pytest.mark.browser
+def test_links_to_chapters_name_the_chapter_in_print(handouts):
+    """Every '{doc}' link of the case's answers prints the linked chapter's own title."""
+    text = _norm(" ".join(handouts["handout-facilitator.pdf"]))
+    doc = r"\{doc\}`(?:[^`<]*<)?(\d\d-[\w-]+)>?`"
+    targets = {m for src in _markdown_cells() for m in re.findall(doc, src)}
+    assert targets
+    for target in targets:
+        title = _norm(_strip_roles(card_title(ROOT / "notebooks" / f"{target}.ipynb")))
+        assert title in text, f"the chapter {target} is named in print without its title {title!r}"
+
+
+@pytest.mark.browser
+def test_no_bib_note_or_key_is_printed(handouts):
+    notes = [n for n in bib_notes() if len(_norm(n).split()) >= 4]
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    keys = re.findall(r"^@\w+\{([^,\s]+),", bib, flags=re.M)
+    assert notes and len(keys) >= 10, "references.bib has no notes or keys to check"
+    for name, pages in handouts.items():
+        text = _norm(" ".join(pages))
+        printed = [n for n in notes if _norm(n) in text]
+        assert not printed, f"{name} prints bib notes: {printed}"
+        raw = re.sub(r"\s+", "", " ".join(pages)).lower()
+        named = [k for k in keys if k.lower() in raw]
+        assert not named, f"{name} prints internal bib keys: {named}"
 
 
 @pytest.mark.browser

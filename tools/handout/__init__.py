@@ -1,8 +1,8 @@
-"""Print the seminar handout from the built site: a participants' and a facilitator's edition.
+"""Print the seminar handouts from the built site: the case's editions and the case cards' sheets.
 
 Usage (``make handout`` runs the second)::
 
-    python -m tools.handout _build/html _build              # the two editions
+    python -m tools.handout _build/html _build              # the two editions and the card sheets
     python -m tools.handout _build/html _build --by-stage   # and one participants' sheet per stage
 
 Written into the output folder:
@@ -17,11 +17,17 @@ Written into the output folder:
   edition, one stage per PDF, the opening on the first) and ``handout-quiz.pdf`` (the quiz
   and the reference list): in the room each stage is handed out after the previous one has
   been discussed, because the next stage's facts answer the previous question.
+- ``handout-card-3.pdf`` ... (one per case card, ``notebooks/card-patient-N.html``): the
+  card's facts and its questions with ruled lines for notes, and no answers; and
+  ``handout-cards-facilitator.pdf``: every card, one after the other, each answer printed
+  open in a marked box under its question (:mod:`tools.handout.cards`).
 
 Every page has a running header (the case's own title, which does not name the diagnosis,
-and the edition) and a footer ("Page n of N", the date, and the licence line of the site's
-footer), printed by Chromium's header and footer templates. Each edition ends with a
-reference list: the case series' full record and every reference the printed text cites.
+or the card's, and the edition) and a footer ("Page n of N", the date, and the short licence
+line of ``editions.json``, on one line), printed by Chromium's header and footer templates.
+Each edition ends with a reference list: the case series' full record and every reference
+the printed text cites (bib ``note`` fields, which are for the book, left out). A link to
+another page of the book prints its words and the chapter's title.
 
 The pages are rewritten from the built HTML by :mod:`tools.handout.case` and styled by
 ``handout.css``, then printed in headless Chromium (Playwright). Before printing, the
@@ -40,6 +46,7 @@ import sys
 from pathlib import Path
 
 from tools.chromium import CHROMIUM_ARGS, find_chromium
+from tools.handout.cards import card_number, card_pages, read_card
 from tools.handout.case import (
     CASE_PAGE,
     TEXTS,
@@ -114,12 +121,30 @@ def document(case: Case, parts: list[Part], note: str | None, css: str, referenc
             f"<body>{body}</body></html>")
 
 
-def _jobs(participants: Case, facilitator: Case, by_stage: bool) -> list[tuple[str, str, str]]:
-    """(file name, header label, HTML) of every PDF to print."""
+def _card_jobs(site_dir: str | Path) -> list[tuple[str, str, str, str]]:
+    """(file name, header title, header label, HTML) of each card's sheet and the cards' key."""
+    texts, jobs, kept = TEXTS["cards"], [], []
+    for page in card_pages(site_dir):
+        card = read_card(site_dir, page, facilitator=False)
+        jobs.append((f"handout-card-{card_number(page)}.pdf", card.title, texts["label"],
+                     document(card, card.parts, texts["note"], CSS, True)))
+        kept.append(read_card(site_dir, page, facilitator=True))
+    if kept:
+        key = Case(title=texts["facilitator_title"], parts=[p for c in kept for p in c.parts],
+                   records={k: v for c in kept for k, v in c.records.items()},
+                   paper_label=kept[0].paper_label, licence=kept[0].licence)
+        jobs.append(("handout-cards-facilitator.pdf", key.title, texts["facilitator_label"],
+                     document(key, key.parts, texts["facilitator_note"], CSS, True)))
+    return jobs
+
+
+def _jobs(participants: Case, facilitator: Case, by_stage: bool) -> list[tuple[str, str, str, str]]:
+    """(file name, header title, header label, HTML) of every PDF of the case to print."""
+    title = participants.title
     jobs = [
-        ("handout-participants.pdf", TEXTS["participants"]["label"],
+        ("handout-participants.pdf", title, TEXTS["participants"]["label"],
          document(participants, participants.parts, TEXTS["participants"]["note"], CSS, True)),
-        ("handout-facilitator.pdf", TEXTS["facilitator"]["label"],
+        ("handout-facilitator.pdf", title, TEXTS["facilitator"]["label"],
          document(facilitator, facilitator.parts, TEXTS["facilitator"]["note"], CSS, True)),
     ]
     if by_stage:
@@ -129,11 +154,12 @@ def _jobs(participants: Case, facilitator: Case, by_stage: bool) -> list[tuple[s
         for i, stage in enumerate(stages, start=1):
             chunk: list[Part] = ([parts[0]] if i == 1 else []) + [stage]
             note = TEXTS["participants"]["note"] if i == 1 else None
-            jobs.append((f"handout-stage-{i}.pdf", sheet["label"].format(n=i, total=len(stages)),
+            jobs.append((f"handout-stage-{i}.pdf", title,
+                         sheet["label"].format(n=i, total=len(stages)),
                          document(participants, chunk, note, CSS, False)))
         quiz = [p for p in parts if p.key == "quiz"]
         if quiz:
-            jobs.append(("handout-quiz.pdf", sheet["quiz_label"],
+            jobs.append(("handout-quiz.pdf", title, sheet["quiz_label"],
                          document(participants, quiz, None, CSS, True)))
     return jobs
 
@@ -170,7 +196,8 @@ def build_handouts(site_dir: str | Path, out_dir: str | Path, by_stage: bool = F
             page = browser.new_page(viewport={"width": round(PRINT_WIDTH_PX), "height": 1000})
             page.route("**/*", lambda route: route.abort()
                        if not route.request.url.startswith(("data:", "about:")) else route.continue_())
-            for name, label, html in _jobs(participants, facilitator, by_stage):
+            jobs = _jobs(participants, facilitator, by_stage) + _card_jobs(site_dir)
+            for name, title, label, html in jobs:
                 page.emulate_media(media="print")
                 page.set_content(html, wait_until="load")
                 tall = _too_tall(page)
@@ -179,13 +206,13 @@ def build_handouts(site_dir: str | Path, out_dir: str | Path, by_stage: bool = F
                 blob = page.pdf(
                     format="A4", margin=MARGINS, print_background=True, outline=True,
                     display_header_footer=True,
-                    header_template=_HEADER.format(title=_escape(participants.title),
+                    header_template=_HEADER.format(title=_escape(title),
                                                    edition=_escape(label)),
                     footer_template=_FOOTER.format(date=date, licence=_escape(participants.licence)),
                 )
                 writer = PdfWriter()
                 writer.append(PdfReader(io.BytesIO(blob)))
-                writer.add_metadata({"/Title": f"{participants.title}: {label}"})
+                writer.add_metadata({"/Title": f"{title}: {label}"})
                 with open(out / name, "wb") as fh:
                     writer.write(fh)
                 written.append(out / name)

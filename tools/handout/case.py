@@ -12,7 +12,11 @@ rewritten into plain print HTML styled by ``handout.css``:
   box, in the facilitator's;
 - links become text: glossary and chapter links their words, citations their
   "[Author, year]" label with the full record in a reference list at the end, external links
-  their words and the address; figure references use the handout's own numbering.
+  their words and the address; figure references use the handout's own numbering; a link to
+  another page of the book adds that chapter's title ("(book chapter: ...)"), so that the
+  print says where to look. Reference records come from :mod:`tools.handout.records`.
+
+The case cards go through the same rewriter (:mod:`tools.handout.cards`).
 """
 
 from __future__ import annotations
@@ -25,11 +29,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from tools.handout.records import HandoutError, cited_records
+
 CASE_PAGE = "notebooks/07-seminar-case.html"
 """The seminar case page, relative to the site directory."""
-
-PAPER_KEY = "aytar_plro_case_series"
-"""Key of the case series in ``book/references.bib``: its full record always ends the handout."""
 
 TEXTS = json.loads((Path(__file__).with_name("editions.json")).read_text(encoding="utf-8"))
 """The handout's own words (edition labels and notes, box labels): ``editions.json``."""
@@ -52,10 +55,6 @@ MIN_FIGURE_PT = 8.0
 """Smallest text size allowed in a printed figure, in points."""
 
 
-class HandoutError(RuntimeError):
-    """The handout cannot be built (missing site, page, Chromium, or an unprintable page)."""
-
-
 @dataclass
 class Part:
     """One printable piece of the case: the opening, a stage, the quiz or the key points."""
@@ -74,25 +73,6 @@ class Case:
     records: dict[str, str]
     paper_label: str
     licence: str
-
-
-def paper_record(repo: Path) -> tuple[str, str]:
-    """The DOI and the full printed record of :data:`PAPER_KEY`, from ``book/references.bib``."""
-    from pybtex.database import parse_file
-
-    bib = repo / "book" / "references.bib"
-    entries = parse_file(str(bib)).entries if bib.is_file() else {}
-    if PAPER_KEY not in entries:
-        raise HandoutError(f"{bib} has no entry {PAPER_KEY}, the case series the case comes from")
-    entry = entries[PAPER_KEY]
-    f = {k.lower(): v.replace("{", "").replace("}", "") for k, v in entry.fields.items()}
-    authors = ", ".join(" ".join(p.first_names + p.middle_names + p.prelast_names + p.last_names)
-                        for p in entry.persons.get("author", []))
-    issue = f"{f.get('volume', '')}({f['number']})" if f.get("number") else f.get("volume", "")
-    pages = f":{f['pages']}" if f.get("pages") else ""
-    record = (f"{authors}. {f.get('title', '')}. {f.get('journal', '')}, {f.get('year', '')};"
-              f"{issue}{pages}. doi:{f.get('doi', '')}.")
-    return f.get("doi", ""), record
 
 
 def _words(node: Tag) -> str:
@@ -149,9 +129,9 @@ def _tidy_table(table: Tag) -> None:
 class _Rewriter:
     """Rewrites one copy of the case page's article for one edition (see the module docstring)."""
 
-    def __init__(self, site: Path, soup: BeautifulSoup, facilitator: bool):
+    def __init__(self, site: Path, soup: BeautifulSoup, facilitator: bool, page: str = CASE_PAGE):
         self.site, self.soup, self.facilitator = site, soup, facilitator
-        self.page_dir = (site / CASE_PAGE).parent
+        self.page_dir = (site / page).parent
         self.figures: dict[str, int] = {}
         self.questions = 0
 
@@ -174,9 +154,21 @@ class _Rewriter:
             elif href.startswith(("http://", "https://")) and _words(a) not in href:
                 a.insert_after(f" ({href})")
                 a.unwrap()
+            elif href and not href.startswith("#") and "glossary.html" not in href:
+                self.chapter(a, href)
             else:
                 a.unwrap()
         return cited
+
+    def chapter(self, a: Tag, href: str) -> None:
+        """A link to another page of the book: its words and the chapter's title (or the title)."""
+        target = (self.page_dir / href.split("#")[0]).resolve()
+        page = target.read_text(encoding="utf-8") if target.is_file() else "<h1></h1>"
+        title = _words(BeautifulSoup(page, "html.parser").find("h1")).rstrip("#").strip()
+        named = bool(title) and _words(a).lower() == title.lower()
+        a.insert_after(TEXTS["chapter_named" if named else "chapter_note"].format(title=title)
+                       if title else "")
+        a.decompose() if named else a.unwrap()
 
     def figure(self, fig: Tag) -> None:
         img = fig.find("img")
@@ -353,22 +345,12 @@ def read_case(site_dir: str | Path, facilitator: bool, repo: Path | None = None)
     if not page.is_file():
         raise HandoutError(f"{page} not found: is the seminar case in the table of contents?")
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    footer = next((p for p in soup.select("footer p, .bd-footer p") if "CC BY" in p.get_text()), None)
-    licence = _words(footer) if footer else "CC BY 4.0"
     top = soup.select_one("article section")
     if top is None or top.find("h1") is None:
         raise HandoutError(f"{page} has no titled article: is it the seminar case?")
     title = _words(top.find("h1")).rstrip("#").strip()
 
-    records: dict[str, str] = {}
-    for a in top.select(".bibtex-citation a[title]"):
-        records.setdefault(_words(a), " ".join(a["title"].split()))
-    doi, record = paper_record(repo or Path(__file__).resolve().parents[2])
-    paper = [label for label, rec in records.items() if doi and doi.lower() in rec.lower()]
-    if not paper:
-        raise HandoutError(f"the case page does not cite {PAPER_KEY} (DOI {doi}), the case's source")
-    records[paper[0]] = record
-
+    records, paper = cited_records(top, repo, page)
     rw = _Rewriter(site, soup, facilitator)
     printed = [f for f in top.select("figure[id]") if facilitator or f.find_parent("details") is None]
     rw.figures = {fig["id"]: i + 1 for i, fig in enumerate(printed)}
@@ -393,5 +375,5 @@ def read_case(site_dir: str | Path, facilitator: bool, repo: Path | None = None)
             parts.append(rw.part("key-points", [sec]))
     if sum(p.key.startswith("stage-") for p in parts) < 2:
         raise HandoutError(f"{page} has fewer than two case stages (sections labelled case-stage-N)")
-    return Case(title=title, parts=parts, records=records, paper_label=paper[0], licence=licence)
+    return Case(title=title, parts=parts, records=records, paper_label=paper, licence=TEXTS["licence"])
 
