@@ -93,3 +93,31 @@ def test_the_stored_notebook_pastes_todays_facts(facts):
               for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
               if "scrapbook" in o.get("metadata", {})}
     assert stored == {name: repr(value) for name, value in facts.items()}
+
+
+def _markdown() -> str:
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def test_objective_counts_the_reasons_the_section_gives():
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    text = _markdown()
+    [count] = re.findall(r"\*\*explain\*\* (\w+) reasons why PLRO is easy to miss", text)
+    section = text.split("make PLRO easy to overlook:", 1)[1].split("\n## ", 1)[0]
+    reasons = re.findall(r"^- \*\*", section, re.M)
+    assert words.index(count) == len(reasons) > 0
+
+
+def test_dxa_deferral_and_vitamin_d_guidelines_are_worded_with_care():
+    text = " ".join(_markdown().split())
+    assert "DXA` is usually deferred until after delivery (the fetus lies in the scan field" in text
+    assert "mainly because its result would not" not in text
+    assert "Endocrine Society's 2011 guideline {cite:p}`holick2011`" in text
+    assert "defines no target level" in text and "{cite:p}`demay2024`" in text
+
+
+def test_no_sentence_opens_with_a_glued_numeral(facts):
+    openers = re.findall(r"(?:\A|\n\s*\n|[.!?]\s+|\n\s*[-*]\s+)\{glue(?::\w+)?\}`([^`:]+)", _markdown())
+    for name in openers:
+        assert not re.match(r"\d", str(facts[name])), f"a sentence opens with {name} = {facts[name]!r}"

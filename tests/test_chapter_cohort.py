@@ -126,3 +126,23 @@ def test_the_stored_notebook_pastes_todays_facts(facts):
               for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
               if "scrapbook" in o.get("metadata", {})}
     assert stored == {name: repr(value) for name, value in facts.items()}
+
+
+def test_no_sentence_opens_with_a_glued_numeral(facts):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    openers = re.findall(r"(?:\A|\n\s*\n|[.!?]\s+|\n\s*[-*]\s+)\{glue(?::\w+)?\}`([^`:]+)", text)
+    for name in openers:
+        assert not re.match(r"\d", str(facts[name])), f"a sentence opens with {name} = {facts[name]!r}"
+
+
+def test_bisphosphonate_count_in_words(facts, patients):
+    words = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten"]
+    assert facts["cohort_bisphosphonate_word"] == words[int(patients["bisphosphonate"].sum())]
+
+
+def test_placenta_wording_matches_chapter_4():
+    """Crossing the placenta is stated as fact; only the evidence of fetal harm is mainly animal."""
+    text = NOTEBOOK.read_text(encoding="utf-8")
+    assert "Bisphosphonates cross\\n" in text and "evidence of fetal harm comes mainly from animal" in text
+    assert "Evidence that they cross" not in text

@@ -125,3 +125,31 @@ def test_dash_cells_carry_a_footnote():
     assert "yes" in doses.text and "no" in doses.text
     first, _ = chapter.drug_tables(load_patients())
     assert "Table I records the drug for no patient" in first.html
+
+
+def test_counts_read_as_words_for_any_count(facts):
+    patients = rows("patients.csv")
+    given = sum(p["vitamin_d_calcium"] == "true" for p in patients)
+    assert given == len(patients)
+    assert facts["mgmt_vitamin_d_calcium_phrase"] == f"All {len(patients)} patients"
+    bis = sum(p["bisphosphonate"] == "true" for p in patients)
+    assert facts["mgmt_bisphosphonate_share"] == f"{bis} of the {len(patients)} patients"
+    assert (chapter._share(0, 10, "patient"), chapter._share(10, 10, "patient")) == (
+        "no patient", "all 10 patients")
+    glued_badly = re.compile(r"(^|\s)0 of\b|\b(\d+) of the \2\b")
+    assert not [v for v in facts.values() if isinstance(v, str) and glued_badly.search(v)]
+
+
+def test_vitamin_d_below_the_threshold_at_month_one(facts):
+    d: dict[int, dict[str, float]] = {}
+    for v in rows("visits.csv"):
+        if v["vitamin_d_25oh"]:
+            d.setdefault(int(v["patient_id"]), {})[v["visit"]] = float(v["vitamin_d_25oh"])
+    measured = [pid for pid in sorted(d) if "month_1" in d[pid]]
+    low = [pid for pid in measured if d[pid]["month_1"] < 30]
+    fell = [pid for pid in low if d[pid]["month_1"] < d[pid]["baseline"] < 30]
+    assert facts["mgmt_vd_cut"] == 30
+    assert facts["mgmt_vd_low_m1"] == (f"{len(low)} of the {len(measured)} patients measured at month 1 "
+                                       f"({labels(low)})")
+    assert facts["mgmt_vd_fell"] == f"{labels(fell)}, already below it at baseline, fell further"
+    assert fell == [6]  # the reviewer's observation: P6 fell further on the printed doses

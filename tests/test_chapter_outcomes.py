@@ -182,3 +182,80 @@ def test_scan_table_keeps_one_decimal_per_column(results):
     body = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
     means = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[1].strip() for row in body]
     assert all(re.fullmatch(r"\d\.\d", m) for m in means), means
+
+
+GLUED_BADLY = re.compile(r"(^|\s)0 of\b|holds for 0\b|\b(\d+) of (the )?\2\b|\bof the (two|2)\b|\bis 0\b")
+
+
+def test_counts_read_as_words_for_any_count():
+    share = chapter._share
+    assert share(0, 10, "patient") == "no patient"
+    assert share(10, 10, "patient") == "all 10 patients"
+    assert share(4, 8, "patient") == "4 of the 8 patients"
+    assert share(2, 2, "value", ("lies", "lie")) == "both values lie"
+    assert share(1, 2, "value", ("lies", "lie")) == "1 of the 2 values lies"
+    assert share(0, 2, "value", ("lies", "lie")) == "no value lies"
+    assert share(6, 6, "definition", say=chapter.count_word) == "all six definitions"
+    assert share(0, 10_000, "shuffle", ("was", "were"), say="{:,}".format) == "no shuffle was"
+
+
+def test_no_fact_glues_a_bare_zero_or_n_of_n(facts):
+    texts = {k: v for k, v in facts.items() if isinstance(v, str)}
+    assert not {k: v for k, v in texts.items() if GLUED_BADLY.search(v)}
+
+
+def test_count_phrases_follow_the_recounted_numbers(facts, vas):
+    zero_m1 = sum(p[1] == 0 for p in vas.values())
+    assert facts["n_zero_m1_phrase"] == ("no patient" if zero_m1 == 0 else
+                                         f"all {len(vas)} patients" if zero_m1 == len(vas) else
+                                         f"{zero_m1} of the {len(vas)} patients")
+    halved = sum((p[0] - p[1]) / p[0] >= 0.5 - 1e-12 for p in vas.values())
+    assert facts["n_50_phrase"] == f"{halved} of the {len(vas)} patients"
+    assert facts["n_2pt_phrase"] == f"all {len(vas)} patients"  # every patient fell by >= 2 points
+    words = "zero one two three four five six seven eight nine ten".split()
+    assert facts["p9_tie_phrase"] == (f"under all {words[facts['n_rules']]} definitions"
+                                      if facts["n_with_p9"] == facts["n_rules"] else facts["p9_tie_phrase"])
+    if facts["n_only_8_10"] == 0:
+        assert facts["only_8_10_phrase"] == "under no definition are they the only latest patients"
+    assert facts["fr_extreme_phrase"] == ("no shuffle was" if facts["fr_n_extreme"] == 0
+                                          else facts["fr_extreme_phrase"])
+    magnesium = [float(v["magnesium_mg_dl"]) for v in rows("visits.csv") if v["magnesium_mg_dl"]]
+    if facts["mg_above"] == len(magnesium):
+        assert facts["mg_above_phrase"] == f"all {len(magnesium)} values lie"
+
+
+def test_bone_facts_leave_out_lumbar_values_on_fractured_vertebrae(facts):
+    """The lowest readable T-scores, recomputed: an L1-L4 value with fewer than two unfractured
+    vertebrae left is not interpretable, so the femoral neck is that patient's site."""
+    patients = {int(p["patient_id"]): p for p in rows("patients.csv")}
+    fractured: dict[int, list[str]] = {}
+    for f in rows("imaging_findings.csv"):
+        if f["finding"] == "compression_fracture" and f["site"] in ("L1", "L2", "L3", "L4"):
+            fractured.setdefault(int(f["patient_id"]), []).append(f["site"])
+    unread = sorted(pid for pid, levels in fractured.items() if 4 - len(set(levels)) < 2)
+    spine = {pid: float(p["t_score_l1_l4"]) for pid, p in patients.items() if pid not in unread}
+    neck = {pid: float(p["t_score_femoral_neck"]) for pid, p in patients.items()}
+    low_spine, low_neck = min(spine, key=spine.get), min(neck, key=neck.get)
+    assert facts["l1l4_lowest"] == f"P{low_spine} ({spine[low_spine]:.1f})"
+    assert facts["neck_lowest"] == f"P{low_neck} ({neck[low_neck]:.1f})"
+    assert facts["lumbar_unreadable"] == " and ".join(f"P{i}" for i in unread)
+    # the reviewer's reading of Tables I and II: P10's L1, L2 and L4 are fractured
+    assert 10 in unread and facts["unreadable_levels"] == "L1, L2 and L4"
+    kept = {pid for pid, p in patients.items() if p["breastfeeding"] == "continued"}
+    assert facts["bf_lowest_word"] == ("also had" if kept == {low_spine, low_neck} else "did not have")
+    assert "bf_t_scores" not in facts  # P10's unreadable lumbar value is no longer quoted
+
+
+def test_vitamin_d_on_maintenance_doses(facts):
+    d: dict[int, dict[str, float]] = {}
+    for v in rows("visits.csv"):
+        if v["vitamin_d_25oh"]:
+            d.setdefault(int(v["patient_id"]), {})[v["visit"]] = float(v["vitamin_d_25oh"])
+    cut = 30  # ng/mL, the usual sufficiency threshold
+    measured = [pid for pid in sorted(d) if "month_1" in d[pid]]
+    low = [pid for pid in measured if d[pid]["month_1"] < cut]
+    fell = [pid for pid in low if d[pid]["month_1"] < d[pid]["baseline"] < cut]
+    assert facts["vd_cut"] == cut
+    assert facts["vd_low_m1"].startswith(f"{len(low)} of the {len(measured)} patients measured at month 1")
+    assert facts["vd_low_m1"].endswith("(" + ", ".join(f"P{i}" for i in low[:-1]) + f" and P{low[-1]})")
+    assert facts["vd_fell"].startswith(" and ".join(f"P{i}" for i in fell) + ", already below")

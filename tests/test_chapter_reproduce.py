@@ -88,8 +88,20 @@ def test_age_and_breastfeeding_facts_from_the_patients_file(facts):
     assert facts["age_mean_table"] == pytest.approx(statistics.mean(ages))
     assert facts["ex_age_median_all"] == statistics.median(ages)
     kept = [p for p in patients if p["breastfeeding"] == "continued"]
-    assert facts["bf_t_scores"] == ", ".join(
-        f"P{p['patient_id']} {float(p['t_score_l1_l4']):.1f}" for p in kept)
+    # ISCD: a lumbar region needs at least two unfractured vertebrae to be read
+    fractured = Counter(
+        r["patient_id"] for r in rows("imaging_findings.csv")
+        if r["finding"] == "compression_fracture" and r["site"] in ("L1", "L2", "L3", "L4"))
+    unread = {pid for pid, n in fractured.items() if 4 - n < 2}
+    readable = [p for p in patients if p["patient_id"] not in unread]
+    spine = min(readable, key=lambda p: float(p["t_score_l1_l4"]))
+    neck = min(patients, key=lambda p: float(p["t_score_femoral_neck"]))
+    assert facts["bf_t_scores"].startswith(
+        f"L1-L4 P{spine['patient_id']} {float(spine['t_score_l1_l4']):.1f}; femoral neck "
+        f"P{neck['patient_id']} {float(neck['t_score_femoral_neck']):.1f}")
+    assert unread and all(f"P{pid}" in facts["bf_t_scores"] for pid in unread)
+    lowest_are_kept = {spine["patient_id"], neck["patient_id"]} == {p["patient_id"] for p in kept}
+    assert facts["bf_lowest_word"] == ("also had" if lowest_are_kept else "did not have")
     # ten whole numbers cannot average to two decimals: the printed mean fails GRIM
     assert facts["age_grim_word"] == "fails"
 

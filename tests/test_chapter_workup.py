@@ -133,3 +133,94 @@ def test_the_stored_notebook_pastes_todays_facts(facts):
               for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
               if "scrapbook" in o.get("metadata", {})}
     assert stored == {name: repr(value) for name, value in facts.items()}
+
+
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def test_share_phrases_say_every_none_or_k_of_n():
+    assert workup.share_of_patients(10, 10, ("has", "have")) == "every patient has"
+    assert workup.share_of_patients(0, 10, ("has", "have")) == "no patient has"
+    assert workup.share_of_patients(7, 10, ("has", "have")) == "seven of the ten patients have"
+    assert workup.share_of_patients(1, 10, ("has", "have")) == "one of the ten patients has"
+    assert workup.share_of_patients(3, 10) == "three of the ten patients"
+    assert workup.share_of_group(3, 3) == "all three patients"
+    assert workup.share_of_group(2, 2) == "both patients"
+    assert workup.share_of_group(0, 3) == "none of the three patients"
+    assert workup.share_of_group(2, 3) == "two of the three patients"
+    assert workup.capitalised("every patient has") == "Every patient has"
+
+
+def test_glued_phrases_follow_the_counts(facts, csv):
+    """The phrases are recomputed here from Table I and II with plain pandas and worded independently."""
+    patients, visits, flags = csv["patients"], csv["visits"], csv["lab_flags"]
+    n = len(patients)
+    lumbar = patients[["t_score_l1_l4", "t_score_l2_l4"]]
+    spine_below = int(lumbar.lt(patients["t_score_femoral_neck"], axis=0).all(axis=1).sum())
+    sites = ["t_score_l1_l4", "t_score_l2_l4", "t_score_femoral_neck"]
+    any_site = int(patients[sites].le(-2.5).any(axis=1).sum())
+
+    def expected(k, verb_one, verb_many):
+        if k == n:
+            return f"every patient {verb_one}"
+        return f"no patient {verb_one}" if k == 0 else f"{WORDS[k]} of the {WORDS[n]} patients {verb_many}"
+
+    assert facts["any_site_osteo_phrase"] == expected(any_site, "has", "have")
+    assert facts["any_site_osteo_sentence"] == expected(any_site, "has", "have").capitalize()
+    assert facts["spine_below_hip_phrase"] == expected(spine_below, "has", "have").capitalize()
+    assert not re.search(r"\d", facts["any_site_osteo_phrase"] + facts["spine_below_hip_phrase"])
+
+    baseline = visits[visits["visit"] == "baseline"]
+    no_pth = set(baseline.loc[baseline["pth_pg_ml"].isna(), "patient_id"])
+    ca = set(flags.query("analyte == 'calcium_mg_dl' and visit == 'baseline'")["patient_id"])
+    k = len(no_pth & ca)
+    phrase = facts["ca_flagged_no_pth_phrase"]
+    assert phrase == (f"all {WORDS[len(ca)]} patients" if k == len(ca) else
+                      f"none of the {WORDS[len(ca)]} patients" if k == 0 else
+                      f"{WORDS[k]} of the {WORDS[len(ca)]} patients")
+
+    treated = csv["imaging_findings"].query("finding == 'vertebroplasty'")
+    if treated["patient_id"].nunique() == 1:
+        assert facts["vertebroplasty_levels_phrase"] == (
+            f"P{treated['patient_id'].iloc[0]}'s {WORDS[len(treated)]} levels")
+
+
+def test_no_sentence_opens_with_a_glued_numeral(facts):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    openers = re.findall(r"(?:\A|\n\s*\n|[.!?]\s+|\n\s*[-*]\s+)\{glue(?::\w+)?\}`([^`:]+)", text)
+    assert openers, "the chapter opens sentences with glued phrases"
+    for name in openers:
+        assert not re.match(r"\d", str(facts[name])), f"a sentence opens with {name} = {facts[name]!r}"
+        assert str(facts[name])[:1].isupper() or str(facts[name])[:1] == "P", name
+
+
+def test_vitamin_d_listing_heads_the_unit_and_prints_bare_numbers(csv):
+    html = workup.listing_table(["vitamin_d_25oh"])._repr_html_()
+    headers = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    assert "Value (ng/mL assumed; printed &#39;IU&#39;)" in headers
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    vitd = {f"{v:g}" for v in csv["visits"]["vitamin_d_25oh"].dropna()}
+    assert {c for c in cells if re.fullmatch(r"[\d.]+", c)} <= vitd
+    assert not any("ng/mL" in c for c in cells)
+    mixed = workup.listing_table(["calcium_mg_dl", "alp_u_l"])._repr_html_()
+    assert "Value</th>" in mixed and re.search(r">\d+(\.\d+)?\xa0(mg/dL|U/L)<", mixed)
+
+
+def test_vitamin_d_row_dates_the_thresholds():
+    row = workup.checklist().set_index("test").loc["25-hydroxyvitamin D"]
+    assert "Endocrine Society's 2011 guideline" in row["rules_in_or_out"]
+    assert "2024 guideline defines no target level" in row["rules_in_or_out"]
+    assert "Demay et al. 2024" in row["sources"]
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    assert "demay2024" in bib and "demay2024" in NOTEBOOK.read_text(encoding="utf-8")
+
+
+def test_alp_figure_alt_text_types_no_measured_value(csv):
+    """Fig. ex-alp-over-time's alt text is static, so it must not type values that could go stale."""
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    [alt] = [c["metadata"]["mystnb"]["image"]["alt"] for c in cells
+             if c["metadata"].get("mystnb", {}).get("figure", {}).get("name") == "fig-ex-alp-over-time"]
+    alp = {f"{v:g}" for v in csv["visits"]["alp_u_l"].dropna()}
+    assert not set(re.findall(r"\d+(?:\.\d+)?", alt)) & alp
+    assert "falls to" not in alt

@@ -25,7 +25,7 @@ from plro.data import load_imaging_findings, load_patients, patient_label
 from plro.describe import cohort_table, computed_vs_reported, describe_continuous, reported_summary
 from plro.paper import statement
 from plro.symptoms import region_grid, spinal_patients, symptom_pattern, symptom_regions
-from plro.tables import NOT_REPORTED, Table, and_list, cohort_table_html, number, readable, show
+from plro.tables import NOT_REPORTED, Table, and_list, cohort_table_html, count_word, number, readable, show
 
 __all__ = ["BREASTFEEDING_WORDS", "NEAR_MARGIN", "cohort_table_shown", "comparison_table",
            "correlation_table", "facts", "rank_correlations", "regions_table", "treatment_table",
@@ -89,6 +89,7 @@ def facts(data_dir: str | Path | None = None) -> dict[str, object]:
         "cohort_smokers": len(smokers),
         "cohort_smokers_ids": _labels(smokers),
         "cohort_bisphosphonate": int(given.sum()),
+        "cohort_bisphosphonate_word": count_word(int(given.sum())).capitalize(),  # opens a sentence
         "cohort_breastfeeding_continued": int(nursing.sum()),
         "cohort_bp_given": _labels(patients.loc[given, "patient_id"]),
         "cohort_bp_nursing": _labels(patients.loc[nursing, "patient_id"]),
@@ -134,6 +135,7 @@ def _symptom_facts(patients: pd.DataFrame) -> dict[str, object]:
         "cohort_hip_n": int(by_region["hip"]),
         "cohort_no_low_back": _labels(no_low_back),
         "cohort_low_back_if_p3": low_back + 1,
+        "cohort_low_back_if_p3_word": count_word(low_back + 1).capitalize(),  # opens a sentence
         "cohort_low_back_if_p3_pct": number(100 * (low_back + 1) / n),
     }
 
@@ -178,6 +180,7 @@ def _t_score_facts(patients: pd.DataFrame, data_dir: str | Path | None) -> dict[
         "cohort_l2l4_osteopenia_t": and_list(f"{t:.1f}" for t in edge["t_score"]),
         "cohort_fn_normal_who": _labels(on_line["patient_id"]),
         "cohort_near_line_n": int((gap <= NEAR_MARGIN).sum()),
+        "cohort_near_line_word": count_word(int((gap <= NEAR_MARGIN).sum())).capitalize(),  # opens a sentence
         "cohort_near_margin": number(NEAR_MARGIN, 1),
     }
 

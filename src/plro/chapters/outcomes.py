@@ -1,11 +1,9 @@
 """Chapter 5, outcomes: the numbers its prose quotes and the tables it shows.
 
-:func:`analyse` runs the chapter's analyses once (pain-control rules, exact tests, seeded
-bootstraps); :func:`facts` turns the result into every value the prose glues, keyed by
-glue name and worded for reading (integers as integers, "p = 0.002", "patients 8 and 10");
-the ``*_table`` functions show the result's tables in words (:func:`plro.tables.show`).
-Three values stay numbers because the chapter's quizzes format them: ``p_signflip``,
-``min_p_2v7`` and ``alpha``.
+:func:`analyse` runs the chapter's analyses once (seeded); :func:`facts` turns the result into
+every value the prose glues, worded for reading ("p = 0.002", "patients 8 and 10", "no patient");
+the ``*_table`` functions show its tables in words. ``p_signflip``, ``min_p_2v7`` and ``alpha``
+stay numbers because the chapter's quizzes format them.
 """
 
 from __future__ import annotations
@@ -17,43 +15,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-from plro.data import VISITS, load_lab_flags, load_patients, load_visits, patient_label
+from plro import pain, tables
+from plro import stats as sx
+from plro.bone_density import lumbar_evaluability
+from plro.data import VISITS, load_imaging_findings, load_lab_flags, load_patients, load_visits, patient_label
 from plro.labs import REFERENCE_INTERVALS, flagged_patients, interval_summary, missing_lab_counts
-from plro.pain import (
-    control_intervals,
-    fall_at_least,
-    latest_controllers,
-    month1_relief,
-    patient_groups,
-    reported_mean_check,
-    reported_pain_control,
-    sensitivity_table,
-    time_to_control,
-    vas_at_most,
-    vas_wide,
-)
+from plro.pain import fall_at_least, vas_at_most
 from plro.resampling import DEFAULT_SEED, bootstrap_ci
-from plro.stats import (
-    cliffs_delta,
-    friedman,
-    kendalls_w,
-    mann_whitney_exact,
-    matched_pairs_rank_biserial,
-    signflip_test,
-    smallest_exact_p,
-)
-from plro.tables import (
-    Table,
-    and_list,
-    count_word,
-    number,
-    p_value,
-    patients_phrase,
-    places,
-    readable,
-    sensitivity_display,
-    show,
-)
+from plro.tables import Table, and_list, count_word, number, p_value, readable, show
 
 __all__ = ["ALPHA", "N_BOOT", "N_PERMUTATIONS", "Outcomes", "analyse", "facts"]
 
@@ -93,12 +62,13 @@ class Outcomes:
     unmixed: pd.DataFrame
     sustained: pd.DataFrame
     alp_flagged: list
+    lumbar: pd.DataFrame  # plro.bone_density.lumbar_evaluability of the compression fractures
 
 
 def _mw_rows(outcome: pd.DataFrame, a, b, **keys) -> list[dict]:
     rows = []
     for name in outcome:
-        r = mann_whitney_exact(outcome.loc[a, name], outcome.loc[b, name])
+        r = sx.mann_whitney_exact(outcome.loc[a, name], outcome.loc[b, name])
         rows.append({**keys, "outcome": name, "sizes": f"{r.n_x} vs {r.n_y}", "p": r.pvalue,
                      "smallest": r.smallest_possible_p, "delta": r.cliffs_delta})
     return rows
@@ -107,20 +77,22 @@ def _mw_rows(outcome: pd.DataFrame, a, b, **keys) -> list[dict]:
 def analyse(data_dir: str | Path | None = None) -> Outcomes:
     """Run every analysis of chapter 5 on the data package (seeded, so the same every run)."""
     patients, visits, flags = load_patients(data_dir), load_visits(data_dir), load_lab_flags(data_dir)
-    vas = vas_wide(visits)
-    claimed = reported_pain_control()
-    check = reported_mean_check(visits, SCAN, reported_mean=claimed["mean"], reported_times=claimed["times"])
-    scan = sensitivity_table(visits, SCAN)[["mean, earliest"]].join(check)
-    signflip = {label: signflip_test((vas[0] - vas[m]).to_numpy()) for label, m in CHANGES.items()}
+    fractures = load_imaging_findings(data_dir)
+    vas = pain.vas_wide(visits)
+    claimed = pain.reported_pain_control()
+    check = pain.reported_mean_check(visits, SCAN, reported_mean=claimed["mean"],
+                                     reported_times=claimed["times"])
+    scan = pain.sensitivity_table(visits, SCAN)[["mean, earliest"]].join(check)
+    signflip = {label: sx.signflip_test((vas[0] - vas[m]).to_numpy()) for label, m in CHANGES.items()}
     stats = {"median fall": lambda a: np.median(a, axis=1),
-             "rank-biserial": lambda a: matched_pairs_rank_biserial(a, axis=1)}
+             "rank-biserial": lambda a: sx.matched_pairs_rank_biserial(a, axis=1)}
     boot = pd.DataFrame([
         {"statistic": f"{name}, {label}", **vars(bootstrap_ci((vas[0] - vas[m]).to_numpy(), stat,
                                                               n_resamples=N_BOOT, vectorized=True))}
         for label, m in CHANGES.items() for name, stat in stats.items()]).set_index("statistic")
     ranks = _st.rankdata(vas.to_numpy(), axis=1)
     info = patients.set_index("patient_id")
-    le2 = time_to_control(visits, vas_at_most(2)).set_index("patient_id")["visit_month"]
+    le2 = pain.time_to_control(visits, vas_at_most(2)).set_index("patient_id")["visit_month"]
     outcome = pd.DataFrame({OUTCOMES["fall"]: vas[0] - vas[6], OUTCOMES["le2"]: le2})
     kept, stopped = info["breastfeeding"].eq("continued").to_numpy(), info["breastfeeding"].eq("discontinued")
     given = info["bisphosphonate"].to_numpy(bool)
@@ -132,7 +104,7 @@ def analyse(data_dir: str | Path | None = None) -> Outcomes:
     fall = outcome[OUTCOMES["fall"]].to_numpy()
     cliff = pd.DataFrame([
         {"comparison": split, **vars(bootstrap_ci((fall[groups[split][0]], fall[groups[split][1]]),
-                                                  lambda x, y: cliffs_delta(x, y, axis=1),
+                                                  lambda x, y: sx.cliffs_delta(x, y, axis=1),
                                                   n_resamples=N_BOOT, vectorized=True))}
         for split in ("continued vs discontinued (P3 left out)", "bisphosphonate vs none")])
     confounders = [*claimed["latest"], *info.index[info["vertebroplasty"].astype(bool)]]
@@ -141,16 +113,18 @@ def analyse(data_dir: str | Path | None = None) -> Outcomes:
         visit: interval_summary(visits[visits["visit"] == visit], flags[flags["visit"] == visit]).loc[
             "calcium_mg_dl", ["reported", "below", "above", "arrows"]] for visit in VISITS}).T.astype(int)
     return Outcomes(
-        patients=patients, visits=visits, claimed=claimed, vas=vas, sensitivity=sensitivity_table(visits),
-        scan=scan, latest=latest_controllers(visits, claimed=claimed["latest"]), relief=month1_relief(visits),
+        patients=patients, visits=visits, claimed=claimed, vas=vas, scan=scan,
+        sensitivity=pain.sensitivity_table(visits), relief=pain.month1_relief(visits),
+        latest=pain.latest_controllers(visits, claimed=claimed["latest"]),
         missing=missing_lab_counts(visits), labs=interval_summary(visits, flags),
         calcium_by_visit=calcium_by_visit, signflip=signflip, boot=boot,
-        fr=friedman(vas.to_numpy(), n_permutations=N_PERMUTATIONS),
-        w_ci=bootstrap_ci(ranks, lambda r: kendalls_w(r, axis=0), n_resamples=N_BOOT, vectorized=True),
+        fr=sx.friedman(vas.to_numpy(), n_permutations=N_PERMUTATIONS),
+        w_ci=bootstrap_ci(ranks, lambda r: sx.kendalls_w(r, axis=0), n_resamples=N_BOOT, vectorized=True),
         outcome=outcome, groups=groups, mw=mw, cliff=cliff,
         unmixed=pd.DataFrame(_mw_rows(outcome, given & unmixed, ~given & unmixed)),
-        sustained=sensitivity_table(visits, SUSTAINED),
-        alp_flagged=flagged_patients(flags, "alp_u_l", visit="baseline", flag="high"))
+        sustained=pain.sensitivity_table(visits, SUSTAINED),
+        alp_flagged=flagged_patients(flags, "alp_u_l", visit="baseline", flag="high"),
+        lumbar=lumbar_evaluability(fractures[fractures["finding"] == "compression_fracture"]))
 
 
 def facts(results: Outcomes | None = None) -> dict[str, object]:
@@ -171,31 +145,60 @@ def facts(results: Outcomes | None = None) -> dict[str, object]:
     given = list(info.index[info["bisphosphonate"].astype(bool)])
     values["bf_baselines"] = and_list(f"{v:g}" for v in vas.loc[kept, 0])
     values |= _scan_facts(r) | _lab_facts(r) | _test_facts(r)
-
-    latest = r.latest
-    claimed = list(r.claimed["latest"])
-    p9 = latest["latest patients"].str.contains(r"\bP9\b")
-    lowest = set(info["t_score_l1_l4"].nsmallest(len(kept)).index)
-    values |= {"n_rules": len(latest), "n_only_8_10": int(latest["only claimed"].sum()),
-               "n_with_p9": int(p9.sum()), "p9_path": and_list(f"{v:g}" for v in vas.loc[9]),
-               "claimed_ids": patients_phrase(claimed), "bf_ids": patients_phrase(kept),
+    latest, n_rules, claimed = r.latest, len(r.latest), list(r.claimed["latest"])
+    p9, n_only = latest["latest patients"].str.contains(r"\bP9\b"), int(latest["only claimed"].sum())
+    rules = {k: _share(int(v), n_rules, "definition", say=count_word) for k, v in
+             (("only", n_only), ("p9", p9.sum()), ("among", latest["claimed among latest"].sum()))}
+    values |= {"n_rules": n_rules, "n_only_8_10": n_only, "n_with_p9": int(p9.sum()),
+               "only_8_10_phrase": ("under no definition are they the only latest patients" if n_only == 0
+                                    else f"they are the only latest patients under {rules['only']}"),
+               "p9_tie_phrase": f"under {rules['p9']}", "among_phrase": f"under {rules['among']}",
+               "p9_path": and_list(f"{v:g}" for v in vas.loc[9]),
+               "claimed_ids": tables.patients_phrase(claimed), "bf_ids": tables.patients_phrase(kept),
                "bf_n_word": count_word(len(kept)), "bis_n_word": count_word(len(given)),
-               "bis_ids": patients_phrase(given), "alp_n_word": count_word(len(r.alp_flagged)),
-               "bf_lowest_word": "also had" if set(kept) == lowest else "did not have",
-               "bf_t_scores": and_list(f"{patient_label(i)} {info.loc[i, 't_score_l1_l4']:.1f}"
-                                       for i in kept)}
-
-    relief = r.relief
-    values |= {"n_2pt": int(relief["fall ≥ 2 points"].sum()), "n_30": int(relief["fall ≥ 30%"].sum()),
-               "n_50": int(relief["fall ≥ 50%"].sum()), "p8_pct": int(relief.loc["P8", "fall (%)"]),
-               "p8_m0": int(relief.loc["P8", "baseline"]), "p8_m1": int(relief.loc["P8", "month 1"]),
-               "p8_pts": int(relief.loc["P8", "fall (points)"]),
+               "bis_ids": tables.patients_phrase(given), "alp_n_word": count_word(len(r.alp_flagged))}
+    values |= _bone_facts(r, kept) | _vitamin_d_facts(r)
+    relief, n = r.relief, len(r.relief)
+    for key, hit in (("2pt", relief["fall ≥ 2 points"]), ("30", relief["fall ≥ 30%"]),
+                     ("50", relief["fall ≥ 50%"]), ("zero_m1", vas[1] == 0)):
+        values |= {f"n_{key}": int(hit.sum()), f"n_{key}_phrase": _share(int(hit.sum()), n, "patient")}
+    values |= {**{f"p8_{k}": int(relief.loc["P8", c]) for k, c in (
+                   ("pct", "fall (%)"), ("m0", "baseline"), ("m1", "month 1"), ("pts", "fall (points)"))},
                "p8_rank": int(relief["fall (%)"].rank(method="min")["P8"]),
-               "n_zero_m1": int((vas[1] == 0).sum()), "min_m1": int(vas[1].min()),
-               "p4_m0": int(vas.loc[4, 0]), "p4_m1": int(vas.loc[4, 1]),
+               "min_m1": int(vas[1].min()), "p4_m0": int(vas.loc[4, 0]), "p4_m1": int(vas.loc[4, 1]),
                "ex_le1s_mean": number(r.sustained.loc["VAS ≤ 1, sustained", "mean, latest"], 1),
                "p3_path": and_list(f"{v:g}" for v in vas.loc[3])}
     return values
+
+
+def _share(n: int, total: int, noun: str, verb: tuple[str, str] | None = None, say=str) -> str:
+    """``n`` of ``total`` as prose says it: "no patient", "both values lie", "all six definitions"."""
+    text = (f"no {noun}" if n == 0 else (f"both {noun}s" if total == 2 else f"all {say(total)} {noun}s")
+            if n == total else f"{say(n)} of the {say(total)} {noun}s")
+    return text if verb is None else f"{text} {verb[0] if n <= 1 else verb[1]}"
+
+
+def _bone_facts(r: Outcomes, kept: list[int]) -> dict[str, object]:
+    """The lowest interpretable T-scores: lumbar (L1-L4) without unreadable spines, femoral neck."""
+    l1l4 = r.lumbar.query("region == 't_score_l1_l4'").set_index("patient_id")
+    unread, info = list(l1l4.index[~l1l4["interpretable"].astype(bool)]), r.patients.set_index("patient_id")
+    spine, neck = info.drop(index=unread)["t_score_l1_l4"], info["t_score_femoral_neck"]
+    return {"l1l4_lowest": f"{patient_label(spine.idxmin())} ({spine.min():.1f})",
+            "lumbar_unreadable": and_list(map(patient_label, unread)),
+            "unreadable_levels": "; ".join(and_list(l1l4.loc[i, "fractured"].split(", ")) for i in unread),
+            "neck_lowest": f"{patient_label(neck.idxmin())} ({neck.min():.1f})",
+            "bf_lowest_word": "also had" if set(kept) == {spine.idxmin(), neck.idxmin()} else "did not have"}
+
+
+def _vitamin_d_facts(r: Outcomes) -> dict[str, object]:
+    """25(OH)D at month 1 on the maintenance doses: who was below the interval, who fell further."""
+    d = r.visits.pivot(index="patient_id", columns="visit", values="vitamin_d_25oh").astype(float)
+    cut, m1, m0 = REFERENCE_INTERVALS["vitamin_d_25oh"].low, d["month_1"].dropna(), d["baseline"]
+    low, fell = list(m1.index[m1 < cut]), [i for i in m1.index[m1 < cut] if m1[i] < m0[i] < cut]
+    return {"vd_cut": number(cut), "vd_low_m1": f"{_share(len(low), len(m1), 'patient')} measured at "
+            f"month 1 ({and_list(map(patient_label, low))})" if low else "no patient measured at month 1",
+            "vd_fell": (f"{and_list(map(patient_label, fell))}, already below it at baseline, fell further"
+                        if fell else "none of those already below it at baseline fell further")}
 
 
 def _scan_facts(r: Outcomes) -> dict[str, object]:
@@ -227,7 +230,10 @@ def _lab_facts(r: Outcomes) -> dict[str, object]:
         "ca_m6_reported": int(ca.loc[visits[-1], "reported"]),
         "ca_early_arrows": int(ca.loc[visits[:2], "arrows"].sum()), "ca_same_value": f"{float(p1_m3):g}",
         "alp_ids": and_list(map(patient_label, r.alp_flagged)),
-        "alp_in_band": int(at_last["alp_u_l"].astype(float).between(ref.low, ref.high).sum()),
+        "alp_in_band": (in_band := int(at_last["alp_u_l"].astype(float).between(ref.low, ref.high).sum())),
+        "alp_band_phrase": _share(in_band, int(at_last["alp_u_l"].notna().sum()), "value", ("lies", "lie")),
+        "mg_above_phrase": _share(*labs.loc["magnesium_mg_dl", ["above", "reported"]].astype(int),
+                                  "value", ("lies", "lie")),
     }
 
 
@@ -242,7 +248,8 @@ def _test_facts(r: Outcomes) -> dict[str, object]:
                           f"{six.n_zero} of the differences are zero, dropped before ranking"),
         "n_assignments": six.n_assignments, "rb6": f"{six.rank_biserial:g}",
         "n_boot": f"{N_BOOT:,}", "seed": DEFAULT_SEED, "n_perm": f"{fr.n_permutations:,}",
-        "fr_n_extreme": round(fr.pvalue_permutation * (fr.n_permutations + 1)) - 1,
+        "fr_n_extreme": (k := round(fr.pvalue_permutation * (fr.n_permutations + 1)) - 1),
+        "fr_extreme_phrase": _share(k, fr.n_permutations, "shuffle", ("was", "were"), say="{:,}".format),
         "fr_q": number(fr.statistic, 1), "fr_p": p_value(fr.pvalue_chi2),
         "fr_pperm": p_value(fr.pvalue_permutation), "w": number(fr.kendalls_w, 2),
         "w_lo": number(r.w_ci.low, 2), "w_hi": number(r.w_ci.high, 2),
@@ -258,9 +265,9 @@ def _test_facts(r: Outcomes) -> dict[str, object]:
     values["med6"] = f"{boot.loc['median fall, baseline to month 6', 'estimate']:g}"
     for key, split in zip(("bf", "bf_all", "bis"), r.groups, strict=True):
         a, b = (int(mask.sum()) for mask in r.groups[split])
-        values |= {f"min_p_{key}": p_value(smallest_exact_p(a, b)), f"{key}_sizes": f"{a} vs {b}",
-                   f"min_p_{key}_fraction": f"2/{round(2 / smallest_exact_p(a, b))}"}  # 2 / C(a+b, a)
-    values["min_p_2v7"] = smallest_exact_p(*(int(m.sum()) for m in r.groups[next(iter(r.groups))]))  # quiz
+        values |= {f"min_p_{key}": p_value(sx.smallest_exact_p(a, b)), f"{key}_sizes": f"{a} vs {b}",
+                   f"min_p_{key}_fraction": f"2/{round(2 / sx.smallest_exact_p(a, b))}"}  # 2 / C(a+b, a)
+    values["min_p_2v7"] = sx.smallest_exact_p(*(int(m.sum()) for m in r.groups[next(iter(r.groups))]))  # quiz
     for key, split in (("bf", "continued vs discontinued (P3 left out)"), ("bis", "bisphosphonate vs none")):
         values |= {f"{short}_{key}": number(cliff.loc[split, column], 2)
                    for short, column in (("cd", "estimate"), ("lo", "low"), ("hi", "high"))}
@@ -281,7 +288,7 @@ def vas_table(r: Outcomes, patients=None) -> Table:
 
 def group_medians_table(r: Outcomes) -> Table:
     """Median VAS at baseline and month 6 in each breast-feeding group (Table I's record)."""
-    medians = r.vas[[0, 6]].groupby(patient_groups(r.patients, "breastfeeding")).median()
+    medians = r.vas[[0, 6]].groupby(pain.patient_groups(r.patients, "breastfeeding")).median()
     medians = medians.rename(columns={0: "Median VAS, baseline", 6: "Median VAS, month 6"})
     return show(readable(medians.rename_axis("group").reset_index(), label="group"), index=True)
 
@@ -293,17 +300,17 @@ _SUMMARY_ROWS = {"not reached": "Patients not reached", "mean, earliest": "Mean,
 def rules_table(table: pd.DataFrame, by_patient: bool = True) -> Table:
     """A :func:`plro.pain.sensitivity_table` in words: one column per rule (``by_patient``) or one row."""
     median = ["not defined" if pd.isna(v) else f"{v:g}" for v in table["median, latest"]]  # whole: an integer
-    shown = sensitivity_display(table).assign(**{"median, latest": median}).rename(columns=_SUMMARY_ROWS)
-    shown = shown.T if by_patient else shown
-    return show(readable(shown.rename_axis("row").reset_index(), label="row"), index=True,
-                note="“> 6”: not reached by the last visit; “not defined”: a mean with a patient "
-                     "not reached.")
+    shown = tables.sensitivity_display(table).assign(**{"median, latest": median}).rename(
+        columns=_SUMMARY_ROWS)
+    return show(readable((shown.T if by_patient else shown).rename_axis("row").reset_index(), label="row"),
+                index=True, note="“> 6”: not reached by the last visit; “not defined”: a mean with a "
+                                 "patient not reached.")
 
 
 def intervals_table(r: Outcomes) -> Table:
     """When control (VAS ≤ 2) began for each patient, as the visit schedule allows."""
-    shown = control_intervals(r.visits, vas_at_most(2)).rename("Control began (months)").reset_index()
-    return show(readable(shown, label="patient"), index=True)
+    shown = pain.control_intervals(r.visits, vas_at_most(2)).rename("Control began (months)")
+    return show(readable(shown.reset_index(), label="patient"), index=True)
 
 
 def scan_table(r: Outcomes) -> Table:
@@ -312,8 +319,7 @@ def scan_table(r: Outcomes) -> Table:
                "mean of visit months": "Mean of visit months", "equals reported": "Equals the paper's mean",
                "within bounds": "Paper's mean within bounds", "reported times fit": "Paper's 2 times fit",
                "attainable": "Paper's mean attainable"}
-    one = places(1)
-    formats = {"mean, earliest": one, "mean of visit months": one}
+    formats = dict.fromkeys(("mean, earliest", "mean of visit months"), tables.places(1))
     return show(readable(r.scan.reset_index(), headers, formats=formats),
                 dash="not defined: a patient never reached control")
 
@@ -331,8 +337,7 @@ def relief_table(r: Outcomes, lowest: int | None = None) -> Table:
     """Change in VAS by month 1 and each threshold, per patient (or the ``lowest`` relative falls)."""
     table = r.relief if lowest is None else r.relief.sort_values("fall (%)").head(lowest).iloc[:, :4]
     headers = {"baseline": "Baseline", "month 1": "Month 1", "fall (points)": "Fall (points)",
-               "fall (%)": "Fall (%)", "fall ≥ 2 points": "≥ 2 points", "fall ≥ 30%": "≥ 30%",
-               "fall ≥ 50%": "≥ 50%"}
+               "fall (%)": "Fall (%)", **{f"fall ≥ {t}": f"≥ {t}" for t in ("2 points", "30%", "50%")}}
     return show(readable(table.rename(columns=headers).reset_index(), label="patient"), index=True)
 
 
@@ -344,11 +349,10 @@ def missing_table(r: Outcomes) -> Table:
 
 def lab_counts_table(r: Outcomes) -> Table:
     """Calcium and magnesium: values reported, outside the illustrative interval, and Table II's arrows."""
-    rows = r.labs.loc[["calcium_mg_dl", "magnesium_mg_dl"], ["reported", "below", "above", "flagged low",
-                                                            "flagged high"]]
-    rows.index = ["Calcium (mg/dL)", "Magnesium (mg/dL)"]
     headers = {"reported": "Reported", "below": "Below interval", "above": "Above interval",
                "flagged low": "↓ in Table II", "flagged high": "↑ in Table II"}
+    rows = r.labs.loc[["calcium_mg_dl", "magnesium_mg_dl"], list(headers)]
+    rows.index = ["Calcium (mg/dL)", "Magnesium (mg/dL)"]
     return show(readable(rows.rename(columns=headers).rename_axis("a").reset_index(), label="a"), index=True)
 
 
@@ -362,9 +366,8 @@ def calcium_by_visit_table(r: Outcomes) -> Table:
 
 def signflip_table(r: Outcomes) -> Table:
     """The exact sign-flip test of each change in VAS."""
-    rows = [{"Change": label, "T+": s.statistic, "Exact p (sign-flip)": p_value(s.pvalue),
-             "Zero differences": s.n_zero, "Sign assignments": s.n_assignments,
-             "Rank-biserial": s.rank_biserial}
+    rows = [{"Change": label, "T+": s.statistic, "Exact p (sign-flip)": p_value(s.pvalue), "Zero differences":
+             s.n_zero, "Sign assignments": s.n_assignments, "Rank-biserial": s.rank_biserial}
             for label, s in r.signflip.items()]
     return show(readable(pd.DataFrame(rows)))
 
@@ -379,9 +382,8 @@ def bootstrap_table(r: Outcomes) -> Table:
 def friedman_table(r: Outcomes) -> Table:
     """The Friedman test and Kendall's W across the four visits."""
     fr = r.fr
-    rows = [("Friedman chi-square (tie-corrected)", number(fr.statistic, 1)),
-            ("p (chi-square)", p_value(fr.pvalue_chi2)), ("p (Monte Carlo permutation)",
-                                                          p_value(fr.pvalue_permutation)),
+    rows = [("Friedman chi-square (tie-corrected)", number(fr.statistic, 1)), ("p (chi-square)",
+            p_value(fr.pvalue_chi2)), ("p (Monte Carlo permutation)", p_value(fr.pvalue_permutation)),
             ("Kendall's W", number(fr.kendalls_w, 2)), ("W, 95% low", number(r.w_ci.low, 2)),
             ("W, 95% high", number(r.w_ci.high, 2))]
     return show(readable(pd.DataFrame(rows, columns=["Statistic", "Value"])))
@@ -407,7 +409,7 @@ def mann_whitney_table(r: Outcomes, unmixed: bool = False) -> Table:
 def smallest_p_table(r: Outcomes) -> Table:
     """The smallest two-sided exact Mann-Whitney p that the compared groups' sizes allow (no ties)."""
     sizes = [tuple(int(mask.sum()) for mask in pair) for pair in r.groups.values()]
-    rows = [{"Group sizes": f"{a} vs {b}", "Smallest exact p (no ties)": p_value(smallest_exact_p(a, b))}
+    rows = [{"Group sizes": f"{a} vs {b}", "Smallest exact p (no ties)": p_value(sx.smallest_exact_p(a, b))}
             for a, b in sizes]
     return show(readable(pd.DataFrame(rows)))
 
@@ -415,5 +417,4 @@ def smallest_p_table(r: Outcomes) -> Table:
 def cliff_table(r: Outcomes) -> Table:
     """Bootstrap intervals of Cliff's delta for the VAS fall, per comparison."""
     headers = {"comparison": "Comparison", "estimate": "Cliff's delta", "low": "95% low", "high": "95% high"}
-    two = places(2)
-    return show(readable(r.cliff, headers, formats={k: two for k in ("estimate", "low", "high")}))
+    return show(readable(r.cliff, headers, formats=dict.fromkeys(list(headers)[1:], tables.places(2))))

@@ -20,6 +20,7 @@ import pandas as pd
 
 from plro.appraisal import consistency_table, duplicate_references, jbi_table
 from plro.audit import NOT_DERIVABLE, audit_counts, audit_table, grim_consistent
+from plro.bone_density import lumbar_evaluability
 from plro.care import join_and
 from plro.data import patient_label
 from plro.labs import interval_summary
@@ -27,6 +28,7 @@ from plro.pain import latest_controllers, month1_relief, reported_mean_check, re
 from plro.paper import printed, statement
 from plro.recompute import rule
 from plro.subsets import common_subsets, subset_label, subset_search, subset_tables
+from plro.tables import and_list
 
 __all__ = ["SUMMARY_CLAIMS", "facts"]
 
@@ -88,9 +90,7 @@ def facts(tables: dict) -> dict[str, object]:
     out["age_mean_table"] = float(by_id.loc["cs_age_mean", "recomputed"])
     pts = tables["patients"].set_index("patient_id")
     kept = sorted(pts.index[pts["breastfeeding"] == "continued"])
-    lowest = set(pts["t_score_l1_l4"].nsmallest(len(kept)).index)
-    out["bf_lowest_word"] = "also had" if set(kept) == lowest else "did not have"
-    out["bf_t_scores"] = ", ".join(f"{patient_label(i)} {pts.loc[i, 't_score_l1_l4']:.1f}" for i in kept)
+    out |= _lowest_readable(tables, pts, kept)
     out |= _patient_facts(tables, pts, kept)
     consistency = consistency_table(tables)
     out["n_pairs"] = len(consistency)
@@ -118,6 +118,21 @@ def _patients(ids) -> str:
     """``"patient 9"``, ``"patients 8 and 10"``."""
     ids = list(ids)
     return ("patient " if len(ids) == 1 else "patients ") + join_and(str(i) for i in ids)
+
+
+def _lowest_readable(tables: dict, pts: pd.DataFrame, kept: list[int]) -> dict[str, object]:
+    """The lowest T-scores that can be read: L1-L4 without the spines whose fractures leave
+    too few vertebrae (:func:`plro.bone_density.lumbar_evaluability`), and the femoral neck."""
+    imaging = tables["imaging_findings"]
+    fractures = imaging[imaging["finding"].astype(str) == "compression_fracture"]
+    l1l4 = lumbar_evaluability(fractures).query("region == 't_score_l1_l4'").set_index("patient_id")
+    unread = list(l1l4.index[~l1l4["interpretable"].astype(bool)])
+    spine, neck = pts.drop(index=unread)["t_score_l1_l4"], pts["t_score_femoral_neck"]
+    lowest = {spine.idxmin(), neck.idxmin()}
+    return {"bf_lowest_word": "also had" if set(kept) == lowest else "did not have",
+            "bf_t_scores": f"L1-L4 {patient_label(spine.idxmin())} {spine.min():.1f}; femoral neck "
+                           f"{patient_label(neck.idxmin())} {neck.min():.1f}, where "
+                           f"{and_list(map(patient_label, unread))}'s fractured lumbar spine cannot be read"}
 
 
 def _patient_facts(tables: dict, pts: pd.DataFrame, kept: list[int]) -> dict[str, object]:

@@ -39,7 +39,7 @@ from plro.labs import (
     workup_coverage,
 )
 from plro.paper import printed
-from plro.tables import VISIT_WORDS, Table, and_list, number, readable, show
+from plro.tables import VISIT_WORDS, Table, and_list, count_word, number, readable, show
 
 __all__ = ["VITAMIN_D_CUTOFFS", "agreement_table", "baseline_counts_table", "checklist", "checklist_tables",
            "coverage_table", "cutoff_table", "facts", "listing_table", "magnesium_table",
@@ -61,6 +61,43 @@ def _lab(value: float) -> int | str:
 
 def _labels(ids: Iterable[int]) -> str:
     return and_list(map(patient_label, ids))
+
+
+def share_of_patients(k: int, n: int, verbs: tuple[str, str] = ("", "")) -> str:
+    """``k`` of ``n`` patients as a sentence says it, with the verb that agrees.
+
+    "every patient has" when ``k == n``, "no patient has" when ``k`` is 0, otherwise
+    "seven of the ten patients have" (``verbs`` is the singular and the plural verb;
+    leave it empty for a phrase without one).
+    """
+    one, many = (f" {verb}" if verb else "" for verb in verbs)
+    if k == n:
+        return f"every patient{one}"
+    if k == 0:
+        return f"no patient{one}"
+    return f"{count_word(k)} of the {count_word(n)} patients{one if k == 1 else many}"
+
+
+def share_of_group(k: int, n: int) -> str:
+    """``k`` members of a group of ``n`` patients: "all three patients", "both patients",
+    "none of the three patients", "two of the three patients", "the one patient"."""
+    if k == n:
+        return {1: "the one patient", 2: "both patients"}.get(n, f"all {count_word(n)} patients")
+    if k == 0:
+        return f"none of the {count_word(n)} patients"
+    return f"{count_word(k)} of the {count_word(n)} patients"
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter in upper case, for a phrase that opens a sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def _levels_of(ids: list[str], n_levels: int) -> str:
+    """The levels of the named patients: "P4's three levels", "the five levels of P4 and P8"."""
+    if len(ids) == 1:
+        return f"{ids[0]}'s {count_word(n_levels)} level{'' if n_levels == 1 else 's'}"
+    return f"the {count_word(n_levels)} levels of {and_list(ids)}"
 
 
 def _tables(data_dir: str | Path | None) -> dict[str, pd.DataFrame]:
@@ -97,6 +134,7 @@ def _completeness_facts(patients, visits, flags, tables) -> dict[str, object]:
         "n_no_pth_baseline": len(no_pth),
         "n_ca_flagged_baseline": len(ca_flagged),
         "n_ca_flagged_no_pth": len(no_pth & set(ca_flagged)),
+        "ca_flagged_no_pth_phrase": share_of_group(len(no_pth & set(ca_flagged)), len(ca_flagged)),
         "ids_ca_flagged_baseline": _labels(ca_flagged),
     }
 
@@ -106,12 +144,19 @@ def _bone_facts(patients) -> dict[str, object]:
     l1_l4, l2_l4, neck = (scores[column] for column in T_SCORE_SITES)
     summary = mean_sd_vs_reported(patients, T_SCORE_SITES)
     ages = patients["age_years"]
+    n, n_any = len(patients), len(osteoporotic_patients(patients))
+    n_every = int(scores.le(WHO_OSTEOPOROSIS_MAX).all(axis=1).sum())
+    n_spine = int((l1_l4.lt(neck) & l2_l4.lt(neck)).sum())
     return {
+        "any_site_osteo_phrase": share_of_patients(n_any, n, ("has", "have")),
+        "any_site_osteo_sentence": capitalised(share_of_patients(n_any, n, ("has", "have"))),
+        "every_site_osteo_phrase": share_of_patients(n_every, n, ("has", "have")),
+        "spine_below_hip_phrase": capitalised(share_of_patients(n_spine, n, ("has", "have"))),
         "who_osteo_max": number(WHO_OSTEOPOROSIS_MAX, 1),
         "z_below_max": number(Z_BELOW_EXPECTED_MAX, 1),
-        "n_any_site_osteo": len(osteoporotic_patients(patients)),
-        "n_every_site_osteo": int(scores.le(WHO_OSTEOPOROSIS_MAX).all(axis=1).sum()),
-        "n_spine_below_hip": int((l1_l4.lt(neck) & l2_l4.lt(neck)).sum()),
+        "n_any_site_osteo": n_any,
+        "n_every_site_osteo": n_every,
+        "n_spine_below_hip": n_spine,
         "neck_sd_table": number(summary.loc["t_score_femoral_neck", "Table I: SD"], 2),
         "age_min": number(ages.min()),
         "age_max": number(ages.max()),
@@ -209,6 +254,8 @@ def _imaging_facts(patients, imaging) -> dict[str, object]:
         "n_fracture_levels": int(cells.str.contains("fracture").sum()),
         "n_vertebroplasty_levels": int(cells.str.contains("vertebroplasty").sum()),
         "ids_vertebroplasty": _labels(treated),
+        "vertebroplasty_levels_phrase": _levels_of(list(map(patient_label, treated)),
+                                                   int(cells.str.contains("vertebroplasty").sum())),
         "n_other_sites": len(non_spinal_sites(imaging)),
         "week_min": number(weeks.min()),
         "week_max": number(weeks.max()),
@@ -269,26 +316,46 @@ def magnesium_table(data_dir: str | Path | None = None) -> Table:
     return show(readable(rows, {"statistic": "Statistic", "value": "Magnesium as printed (mg/dL)"}))
 
 
+def _unit_parts(unit: str) -> tuple[str, str]:
+    """A unit and its note: "ng/mL; printed 'IU'" -> ("ng/mL", "printed 'IU'"), "mg/dL" -> ("mg/dL", "")."""
+    for separator in ("; ", " ("):
+        base, found, note = unit.partition(separator)
+        if found:
+            return base, note.rstrip(")")
+    return unit, ""
+
+
 def listing_table(analytes: Iterable[str], data_dir: str | Path | None = None) -> Table:
-    """Every value of ``analytes`` that carries an arrow or lies outside the interval, one row each."""
+    """Every value of ``analytes`` that carries an arrow or lies outside the interval, one row each.
+
+    For one analyte the unit heads the value column ("Value (ng/mL assumed; printed 'IU')" where
+    the printed unit is not the one assumed) and the cells are bare numbers; for several, each
+    cell carries its unit.
+    """
     t = _tables(data_dir)
     table = flag_table(t["visits"], t["lab_flags"])
     table = table[table["analyte"].isin(list(analytes))]
     nbsp = "\u00a0"  # keeps "8.3 mg/dL" and "month 3" on one line in a narrow column
+    single = table["analyte"].nunique() == 1
+    units = {a: _unit_parts(REFERENCE_INTERVALS[a].unit) for a in table["analyte"].unique()}
     table = table.assign(
         analyte=table["analyte"].map(lambda a: REFERENCE_INTERVALS[a].label),
         patient=table["patient_id"].map(patient_label),
         visit=table["visit"].map(lambda v: VISIT_WORDS[v].replace(" ", nbsp)),
-        value=[f"{_lab(v)}{nbsp}{REFERENCE_INTERVALS[a].unit.split(' (')[0]}"
+        value=[str(_lab(v)) if single else f"{_lab(v)}{nbsp}{units[a][0]}"
                for v, a in zip(table["value"], table["analyte"], strict=True)],
         status=[f"{s} {i}" for s, i in zip(table["status"], table["interval"], strict=True)],
         paper_flag=table["paper_flag"].replace("", "none"),
         agreement=table["agreement"].map(_AGREEMENT_WORDS),
     )
-    headers = {"analyte": "Analyte", "patient": "Patient", "visit": "Visit", "value": "Value",
+    value_header = "Value"
+    if single:
+        base, note = next(iter(units.values()))
+        value_header = f"Value ({base} assumed; {note})" if note else f"Value ({base})"
+    headers = {"analyte": "Analyte", "patient": "Patient", "visit": "Visit", "value": value_header,
                "status": "Against the illustrative interval", "paper_flag": "Arrow in Table II",
                "agreement": "Agreement"}
-    if table["analyte"].nunique() == 1:
+    if single:
         headers.pop("analyte")
     return show(readable(table, headers))
 
