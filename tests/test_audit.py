@@ -535,10 +535,15 @@ def test_relative_difference_figure(table):
     plotted = sum(len(c.get_offsets()) for c in ax.collections)
     derivable = table[(table["status"] != "not derivable from the tables")]
     assert plotted == derivable["relative_difference_pct"].notna().sum()
-    labels = [t.get_text() for t in ax.get_yticklabels()]
+    labels = [" ".join(t.get_text().split()) for t in ax.get_yticklabels()]
     differing = table[(table["status"] == "differs") & table["relative_difference_pct"].notna()]
-    assert set(differing.index) <= set(labels)
-    assert labels[-1].startswith("all matching claims")
+    # each differing claim is a row named in words: what it counts or measures, and its section
+    for _, claim in differing.iterrows():
+        quantity = claim["quantity"].split(" (")[0]
+        section = claim["section"].replace("_", " ").title()
+        assert f"{quantity[0].upper()}{quantity[1:]} ({section})" in labels, claim.name
+    assert not any("_" in label for label in labels)
+    assert labels[-1].startswith("All matching claims")
     _, own_ax = plt.subplots()
     assert plot_relative_differences(table.reset_index(), ax=own_ax) is own_ax.figure
     plt.close("all")
