@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from plro.chapters import background
+from tests.support.chapters import glue_names, stored_glue, words_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "01-background.ipynb"
@@ -23,13 +24,6 @@ def facts() -> dict[str, object]:
 @pytest.fixture(scope="module")
 def printed() -> pd.DataFrame:
     return pd.read_csv(ROOT / "data" / "reported_statistics.csv", dtype=str).set_index("claim_id")
-
-
-def glue_names(notebook: Path) -> set[str]:
-    """Every name the notebook's Markdown pastes with a glue role."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return {m.group(1) for m in re.finditer(r"\{glue(?::\w+)?\}`([^`:]+)", text)}
 
 
 def test_every_value_the_prose_pastes_comes_from_facts(facts):
@@ -79,20 +73,13 @@ def test_tables_have_human_headers_and_words():
                   background.risk_factors_table(), background.smokers_table(),
                   background.calcium_rows_table()):
         html = table._repr_html_()
-        assert not re.search(r">\s*(True|False|NaN|<NA>|None)\s*<", html)
-        assert not re.search(r"<th[^>]*>[^<]*[a-z]_[a-z][^<]*</th>", html), "snake_case header"
-        assert not re.search(r"<td[^>]*>\s*-?\d+\.0+\s*</td>", html), "whole number with decimals"
-        assert "index_name" not in html and 'class="row_heading' not in html
+        assert words_problems(html) == [] and 'class="row_heading' not in html
     assert "this list does not name the factor" in background.risk_factors_table()._repr_html_()
 
 
 def test_the_stored_notebook_pastes_todays_facts(facts):
     """The values glued in the committed notebook are the ones the data give now (else re-run it)."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    stored = {o["metadata"]["scrapbook"]["name"]: o["data"]["application/papermill.record/text/plain"]
-              for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
-              if "scrapbook" in o.get("metadata", {})}
-    assert stored == {name: repr(value) for name, value in facts.items()}
+    assert stored_glue(NOTEBOOK) == {name: repr(value) for name, value in facts.items()}
 
 
 def _markdown() -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from plro.chapters import cohort
+from tests.support.chapters import glue_names, stored_glue, words_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "02-the-cohort.ipynb"
@@ -31,9 +32,7 @@ def printed(claim_id: str) -> str:
 
 
 def test_every_value_the_prose_pastes_comes_from_facts(facts):
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    assert {m.group(1) for m in re.finditer(r"\{glue(?::\w+)?\}`([^`:]+)", text)} - set(facts) == set()
+    assert glue_names(NOTEBOOK) - set(facts) == set()
 
 
 def test_values_are_worded_for_reading(facts):
@@ -111,21 +110,14 @@ def test_tables_are_in_words():
               cohort.regions_table(), cohort.who_table(), cohort.correlation_table()]
     for table in tables:
         html = table._repr_html_()
-        assert not re.search(r">\s*(True|False|NaN|<NA>|None|not_stated)\s*<", html)
-        assert not re.search(r"<th[^>]*>[^<]*[a-z]_[a-z][^<]*</th>", html), "snake_case header"
-        assert not re.search(r"<td[^>]*>\s*-?\d+\.0+\s*</td>", html), "whole number with decimals"
-        assert "index_name" not in html
+        assert words_problems(html) == []
     assert re.search(r"\[\S+, \S+\]", tables[0]._repr_html_()), "quartiles as [Q1, Q3] with a space"
     assert "Table I states no breast-feeding decision" in tables[1]._repr_html_()
 
 
 def test_the_stored_notebook_pastes_todays_facts(facts):
     """The values glued in the committed notebook are the ones the data give now (else re-run it)."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    stored = {o["metadata"]["scrapbook"]["name"]: o["data"]["application/papermill.record/text/plain"]
-              for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
-              if "scrapbook" in o.get("metadata", {})}
-    assert stored == {name: repr(value) for name, value in facts.items()}
+    assert stored_glue(NOTEBOOK) == {name: repr(value) for name, value in facts.items()}
 
 
 def test_no_sentence_opens_with_a_glued_numeral(facts):

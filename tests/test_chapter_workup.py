@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from plro.chapters import workup
+from tests.support.chapters import glue_names, stored_glue, words_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03-diagnosis-and-workup.ipynb"
@@ -33,9 +34,7 @@ def labels(ids) -> str:
 
 
 def test_every_value_the_prose_pastes_comes_from_facts(facts):
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    assert {m.group(1) for m in re.finditer(r"\{glue(?::\w+)?\}`([^`:]+)", text)} - set(facts) == set()
+    assert glue_names(NOTEBOOK) - set(facts) == set()
 
 
 def test_values_are_worded_for_reading(facts):
@@ -119,20 +118,13 @@ def test_tables_are_in_words():
               workup.cutoff_table(), workup.other_sites_table(), first, second, workup.coverage_table()]
     for table in tables:
         html = table._repr_html_()
-        assert not re.search(r">\s*(True|False|NaN|<NA>|None|not_stated|month_\d)\s*<", html)
-        assert not re.search(r"<th[^>]*>[^<]*[a-z]_[a-z][^<]*</th>", html), "snake_case header"
-        assert not re.search(r"<td[^>]*>\s*-?\d+\.0+\s*</td>", html), "whole number with decimals"
-        assert "index_name" not in html and "…" not in html
+        assert words_problems(html) == [] and "…" not in html
     assert "not necessarily not done" in workup.coverage_table()._repr_html_()
 
 
 def test_the_stored_notebook_pastes_todays_facts(facts):
     """The values glued in the committed notebook are the ones the data give now (else re-run it)."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    stored = {o["metadata"]["scrapbook"]["name"]: o["data"]["application/papermill.record/text/plain"]
-              for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])
-              if "scrapbook" in o.get("metadata", {})}
-    assert stored == {name: repr(value) for name, value in facts.items()}
+    assert stored_glue(NOTEBOOK) == {name: repr(value) for name, value in facts.items()}
 
 
 WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]

@@ -154,3 +154,12 @@ def test_patients_phrase_names_one_or_several():
 def test_places_keeps_one_style_down_a_column():
     one = places(1)
     assert [one(v) for v in (2.0, 2.26, float("nan"))] == ["2.0", "2.3", NOT_REPORTED]
+
+
+def test_the_chapter_tests_table_check_can_fail():
+    from tests.support.chapters import words_problems
+
+    assert words_problems('<th>claim_id</th><td>126.0</td><td>True</td><th class="index_name">x</th>') == [
+        "program value in a cell: True", "snake_case header", "whole number with decimals",
+        "index-name header row"]
+    assert words_problems(show(readable(pd.DataFrame({"Age (years)": [31, 33]})))._repr_html_()) == []
