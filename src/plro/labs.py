@@ -75,8 +75,8 @@ REFERENCE_INTERVALS = {
         "al. 2011); the Institute of Medicine report puts the lower limit at 20 ng/mL (Ross et "
         "al. 2011). The Endocrine Society's 2024 guideline on vitamin D for preventing disease "
         "defines no target level, and does not cover people with an established indication such "
-        "as osteoporosis (Demay et al. 2024). The paper labels the column 'IU', a dose unit, not a concentration; ng/mL is "
-        "assumed.",
+        "as osteoporosis (Demay et al. 2024). The paper labels the column 'IU', a dose unit, not "
+        "a concentration; ng/mL is assumed.",
     ),
     "alp_u_l": ReferenceInterval(
         "alp_u_l", "Alkaline phosphatase", "U/L", 35.0, 105.0,

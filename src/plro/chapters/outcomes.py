@@ -137,7 +137,7 @@ def facts(results: Outcomes | None = None) -> dict[str, object]:
         "vas_min0": int(vas[0].min()), "vas_max0": int(vas[0].max()),
         "n_never_zero": int(sens.loc["VAS = 0", "not reached"]),
     }
-    values |= {f"median_m{m}": number(vas[m].median(), 1) for m in VISITS.values()}
+    values |= {f"median_m{m}": tables.cell_text(vas[m].median(), 1) for m in VISITS.values()}
     for key, rule in {"le3": "VAS ≤ 3", "le2": "VAS ≤ 2", "le1": "VAS ≤ 1", "f50": "Fall ≥ 50%"}.items():
         values[f"mean_{key}"] = number(sens.loc[rule, "mean, latest"], 1)
         values[f"early_{key}"] = number(sens.loc[rule, "mean, earliest"], 1)

@@ -96,6 +96,17 @@ def _printed_words(text: str) -> str:
                   lambda m: f"{m.group(1)}{_ordinal(int(m.group(2)))} {m.group(3)}", text)
 
 
+def _quantity_label(quantity: str) -> str:
+    """A row label from the audit's ``quantity``: capitalised, without its parenthetical
+    remark ("Mean time of diagnosis after delivery"); the remark stays in the compact audit."""
+    short = re.sub(r"\s*\(.*\)\s*$", "", quantity)
+    return short[:1].upper() + short[1:]
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(quantity=frame["quantity"].astype(str).map(_quantity_label))
+
+
 def _fixed(values: pd.Series, decimals: int = 1) -> pd.Series:
     """Relative differences in words: whole numbers as integers ("0", "-100"), others with
     ``decimals`` places ("-12.5"), "—" when missing."""
@@ -192,7 +203,7 @@ def full_audit(audit: pd.DataFrame) -> pd.DataFrame:
         basis=audit["basis"].map(_visit_words),
         relative_difference_pct=_fixed(audit["relative_difference_pct"]),
     )
-    return readable(table, label="quantity", headers={
+    return readable(_named(table), label="quantity", headers={
         "section": "Section", "claim": "Claim as printed", "reported": "Printed",
         "recomputed_text": "Recomputed from the tables", "status": "Verdict",
         "what_differs": "What differs", "sd_convention": "SD convention that reproduces it",
@@ -215,7 +226,7 @@ def differences_table(audit: pd.DataFrame) -> pd.DataFrame:
     rows = rows.assign(recomputed_text=rows["recomputed_text"].map(recomputed_words),
                        reported=rows["reported"].map(_printed_words),
                        relative_difference_pct=_fixed(rows["relative_difference_pct"]))
-    return readable(rows, label="quantity", headers={
+    return readable(_named(rows), label="quantity", headers={
         "reported": "Printed", "recomputed_text": "Recomputed", "what_differs": "What differs",
         "relative_difference_pct": "Relative difference (%)"})
 
@@ -225,7 +236,7 @@ def sd_table(audit: pd.DataFrame) -> pd.DataFrame:
     rows = audit[audit["statistic"] == "sd"]
     rows = rows.assign(recomputed_text=rows["recomputed_text"].map(recomputed_words),
                        sd_convention=rows["sd_convention"].str.replace("n-1", "n − 1"))
-    return readable(rows, label="quantity", headers={
+    return readable(_named(rows), label="quantity", headers={
         "reported": "Printed", "recomputed_text": "Sample SD (n − 1) / population SD (n)",
         "sd_convention": "Convention that reproduces it", "status": "Verdict"})
 
@@ -237,7 +248,7 @@ def first_eight_table(tables: dict, claim_ids) -> pd.DataFrame:
     rows = rows.assign(recomputed_text=rows["recomputed_text"].map(recomputed_words),
                        sd_convention=rows["sd_convention"].str.replace("n-1", "n − 1"),
                        status=rows["status"].astype(str))
-    return readable(rows.reset_index(drop=True), label="quantity", headers={
+    return readable(_named(rows.reset_index(drop=True)), label="quantity", headers={
         "reported": "Printed", "recomputed_text": "Recomputed on patients 1–8",
         "sd_convention": "SD convention that reproduces it", "status": "Verdict"})
 
@@ -247,7 +258,7 @@ def search_table(tables: dict, audit: pd.DataFrame) -> pd.DataFrame:
     search = subset_search(tables)
     quantity = audit.set_index("claim_id")["quantity"]
     search = search.assign(quantity=search["claim_id"].map(quantity))
-    return readable(search, label="quantity", headers={
+    return readable(_named(search), label="quantity", headers={
         "reported": "Printed", "subsets searched": "Subsets searched",
         "subsets reproducing": "Subsets reproducing it", "all ten reproduce": "All ten reproduce it",
         "patients 1-8 reproduce": "Patients 1–8 reproduce it"})
