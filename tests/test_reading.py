@@ -207,6 +207,7 @@ def view_of(browser, site_server):
     return view
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("check", list(CHECKS))
 @pytest.mark.parametrize("docname", PAGES)
 def test_page_reads_well(view_of, docname: str, check: str) -> None:
@@ -216,12 +217,14 @@ def test_page_reads_well(view_of, docname: str, check: str) -> None:
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.browser
 def test_references_page_gives_the_papers_full_citation(view_of) -> None:
     assert REFERENCES_PAGE in PAGES
     problems = check_full_citation(view_of(REFERENCES_PAGE, DESKTOP), DESKTOP)
     assert not problems, f"{REFERENCES_PAGE}: full-citation: {problems}"
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("docname", PAGES)
 def test_page_weighs_under_1_mb(built_site: Path, docname: str) -> None:
     total, files = page_weight(built_site, page_html(docname))
@@ -230,6 +233,7 @@ def test_page_weighs_under_1_mb(built_site: Path, docname: str) -> None:
                                     f"over {MAX_PAGE_BYTES:,}; largest: {largest}")
 
 
+@pytest.mark.browser
 def test_search_snippets_show_prose_not_code(open_page) -> None:
     page, visit = open_page("search.html?q=patients")
     page.wait_for_function("() => document.querySelectorAll('#search-results li p.context')"
@@ -324,6 +328,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("check", list(CHECKS))
 def test_check_fails_on_a_page_that_breaks_it(synthetic_views, check: str) -> None:
     assert set(BROKEN) == set(CHECKS)
@@ -333,6 +338,7 @@ def test_check_fails_on_a_page_that_breaks_it(synthetic_views, check: str) -> No
     assert not missing, f"{check} did not report {missing}; it said: {message!r}"
 
 
+@pytest.mark.browser
 def test_citation_and_weight_checks_fail_on_a_page_that_breaks_them(synthetic_views,
                                                                     synthetic_site) -> None:
     assert check_full_citation(synthetic_views["bad", DESKTOP], DESKTOP)
@@ -340,6 +346,7 @@ def test_citation_and_weight_checks_fail_on_a_page_that_breaks_them(synthetic_vi
     assert total > MAX_PAGE_BYTES and "heavy.svg" in files
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("check", list(CHECKS))
 def test_check_passes_on_a_page_that_keeps_it(synthetic_views, check: str) -> None:
     func, widths = CHECKS[check]
