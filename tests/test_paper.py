@@ -183,3 +183,16 @@ def test_the_source_paper_has_a_full_record_and_no_entry_lacks_a_year():
         assert e.fields.get("year", "").isdigit() or ("refnumber" not in e.fields
                                                       and (e.fields.get("url") or e.fields.get("note"))), key
     assert "n.d." not in paper.REFERENCES_BIB.read_text(encoding="utf-8")
+
+
+def test_look_ups_can_use_a_table_already_loaded():
+    from plro.data import load_all
+    from plro.paper import printed, statement
+
+    tables = load_all()
+    assert statement("cs_smokers", table=tables["paper_statements"]) == statement("cs_smokers")
+    assert printed("cs_age_mean", table=tables["reported_statistics"]) == printed("cs_age_mean")
+    # the table given is the one read: a changed copy gives the changed value
+    claims = tables["reported_statistics"].copy()
+    claims.loc[claims["claim_id"] == "cs_age_mean", "value_as_printed"] = "99.9"
+    assert printed("cs_age_mean", table=claims).as_printed == "99.9"

@@ -81,8 +81,8 @@ def _ids_text(ids) -> str:
     return ", ".join(str(i) for i in ids) if len(ids) else "none"
 
 
-def _quoted(statement_ids: tuple[str, ...]) -> str:
-    said = [statement(s) for s in statement_ids]
+def _quoted(statement_ids: tuple[str, ...], said_table: pd.DataFrame) -> str:
+    said = [statement(s, table=said_table) for s in statement_ids]
     return f"{said[0].section}: " + " … ".join(f"'{s.quote}'" for s in said)
 
 
@@ -106,14 +106,16 @@ def _tables_say(t: dict) -> dict[str, str]:
     talus_baseline = v[v["patient_id"].isin(talus) & (v["month"] == v["month"].min())]
     ca_talus = ", ".join(f"{x:g}" for x in talus_baseline["calcium_mg_dl"].astype(float))
     fig = {s: _ids(f[f["site"] == s]) for s in ["sacroiliac_joint", "femoral_neck"]}
-    carbonate = printed("mgmt_calcium_carbonate_dose")
+    claims = t["reported_statistics"]
+    carbonate = printed("mgmt_calcium_carbonate_dose", table=claims)
     return {
         "Smokers": f"{len(smokers)} smokers (patients {_ids_text(smokers)})",
         "Vitamin D dose": f"{int(p['vitamin_d_calcium'].sum())} of {len(p)} given 'Vitamin D and "
                           "Calcium'; no dose recorded",
         "Calcium dose": f"{carbonate.as_printed} mg calcium carbonate holds about "
                         f"{elemental_calcium_mg(carbonate.value):.0f} mg calcium, not "
-                        f"{printed('mgmt_calcium_ion_dose').as_printed} mg; no dose recorded in Table I",
+                        f"{printed('mgmt_calcium_ion_dose', table=claims).as_printed} mg; no dose recorded "
+                        "in Table I",
         "Analgesics": "analgesics not recorded",
         "Breast-feeding": f"discontinued: {_ids_text(bf['discontinued'])}; continued: "
                           f"{_ids_text(bf['continued'])}; neither stated: {_ids_text(bf['not_stated'])}",
@@ -150,12 +152,14 @@ def consistency_table(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataF
     :func:`plro.data.load_all`) and ``tables agree with`` (which statement(s) the
     tables support, or that the tables do not record the fact).
     """
-    says = _tables_say(load_all() if tables is None else tables)
+    tables = load_all() if tables is None else tables
+    says = _tables_say(tables)
+    said = tables["paper_statements"]
     return pd.DataFrame([
         {
             "topic": topic,
-            "first statement": _quoted(first),
-            "second statement": _quoted(second),
+            "first statement": _quoted(first, said),
+            "second statement": _quoted(second, said),
             "statements agree": agree,
             "the tables say": says[topic],
             "tables agree with": support,

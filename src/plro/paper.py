@@ -106,9 +106,15 @@ def statements(data_dir: str | Path | None = None) -> pd.DataFrame:
     return load_table(_STATEMENTS, data_dir)
 
 
-def statement(statement_id: str, data_dir: str | Path | None = None) -> Statement:
-    """The statement ``statement_id``; :class:`UnknownIdError` naming id and file if absent."""
-    row = _row(statements(data_dir), "statement_id", statement_id, _STATEMENTS)
+def statement(statement_id: str, data_dir: str | Path | None = None,
+              table: pd.DataFrame | None = None) -> Statement:
+    """The statement ``statement_id``; :class:`UnknownIdError` naming id and file if absent.
+
+    ``table`` is :func:`statements` already loaded (``load_all()["paper_statements"]``):
+    a caller that looks up many statements passes it, so the file is read once.
+    """
+    table = statements(data_dir) if table is None else table
+    row = _row(table, "statement_id", statement_id, _STATEMENTS)
     text = {field: str(row[field]) for field in ("statement_id", "section", "quote")}
     return Statement(**text, cited_references=_numbers(row["cited_references"]), note=_text(row["note"]))
 
@@ -155,9 +161,15 @@ def reported_statistics(data_dir: str | Path | None = None) -> pd.DataFrame:
     return load_table(_CLAIMS, data_dir)
 
 
-def printed(claim_id: str, data_dir: str | Path | None = None) -> Printed:
-    """The number of claim ``claim_id``; :class:`UnknownIdError` naming id and file if absent."""
-    row = _row(reported_statistics(data_dir), "claim_id", claim_id, _CLAIMS)
+def printed(claim_id: str, data_dir: str | Path | None = None,
+            table: pd.DataFrame | None = None) -> Printed:
+    """The number of claim ``claim_id``; :class:`UnknownIdError` naming id and file if absent.
+
+    ``table`` is :func:`reported_statistics` already loaded
+    (``load_all()["reported_statistics"]``), so that many look-ups read the file once.
+    """
+    table = reported_statistics(data_dir) if table is None else table
+    row = _row(table, "claim_id", claim_id, _CLAIMS)
     has_sd = not pd.isna(row["reported_sd"])
     levels = _text(row["vertebral_levels"])
     return Printed(

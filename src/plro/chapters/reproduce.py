@@ -64,12 +64,13 @@ def facts(tables: dict) -> dict[str, object]:
     audit = audit_table(tables)
     by_id = audit.set_index("claim_id")
     total = audit_counts(audit).loc["Total"]
-    out: dict[str, object] = {name: printed(cid).text for name, cid in _PRINTED.items()}
-    out |= {name: printed(cid).as_printed for name, cid in _AS_PRINTED.items()}
+    claims, said = tables["reported_statistics"], tables["paper_statements"]  # read once
+    out: dict[str, object] = {name: printed(cid, table=claims).text for name, cid in _PRINTED.items()}
+    out |= {name: printed(cid, table=claims).as_printed for name, cid in _AS_PRINTED.items()}
     out |= {"n_claims": int(total["claims"]), "n_matches": int(total["matches"]),
             "n_differs": int(total["differs"]), "n_partly": int(total["partly contradicted"]),
             "n_not_derivable": int(total[NOT_DERIVABLE]),
-            "two_number_quote": printed("cs_symptom_back_lbp_pct").quote}
+            "two_number_quote": printed("cs_symptom_back_lbp_pct", table=claims).quote}
     sizes = latest_controllers(tables["visits"], claimed=reported_pain_control()["latest"])["n tied"]
     out["latest_sizes"] = (f"{sizes.min()}" if sizes.min() == sizes.max()
                            else f"{sizes.min()} to {sizes.max()}")
@@ -84,7 +85,7 @@ def facts(tables: dict) -> dict[str, object]:
     sds = audit[audit["statistic"] == "sd"]
     out["n_sd_claims"] = len(sds)
     out["n_sd_reproduced"] = int((sds["sd_convention"] != "neither").sum())
-    age = printed("cs_age_mean")
+    age = printed("cs_age_mean", table=claims)
     grim = grim_consistent(age.as_printed, decimals=age.decimals, n=len(tables["patients"]))
     out["age_grim_word"] = "passes" if grim else "fails"
     out["age_mean_table"] = float(by_id.loc["cs_age_mean", "recomputed"])
@@ -95,9 +96,9 @@ def facts(tables: dict) -> dict[str, object]:
     consistency = consistency_table(tables)
     out["n_pairs"] = len(consistency)
     out["n_pairs_disagree"] = int((consistency["statements agree"] == "no").sum())
-    out["smokers_cs_quote"] = statement("cs_smokers").quote
+    out["smokers_cs_quote"] = statement("cs_smokers", table=said).quote
     out |= _lab_facts(tables)
-    out["tanriover_quote"] = statement("disc_tanriover").quote
+    out["tanriover_quote"] = statement("disc_tanriover", table=said).quote
     out["dup_refs"] = join_and(duplicate_references()["reference_numbers"].iloc[0].split(", "))
     first_eight = audit_table(subset_tables(tables, range(1, 9))).set_index("claim_id")
     out["n_first_eight_match"] = int(
