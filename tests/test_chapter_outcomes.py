@@ -188,18 +188,6 @@ def test_scan_table_keeps_one_decimal_per_column(results):
 GLUED_BADLY = re.compile(r"(^|\s)0 of\b|holds for 0\b|\b(\d+) of (the )?\2\b|\bof the (two|2)\b|\bis 0\b")
 
 
-def test_counts_read_as_words_for_any_count():
-    share = chapter._share
-    assert share(0, 10, "patient") == "no patient"
-    assert share(10, 10, "patient") == "all 10 patients"
-    assert share(4, 8, "patient") == "4 of the 8 patients"
-    assert share(2, 2, "value", ("lies", "lie")) == "both values lie"
-    assert share(1, 2, "value", ("lies", "lie")) == "1 of the 2 values lies"
-    assert share(0, 2, "value", ("lies", "lie")) == "no value lies"
-    assert share(6, 6, "definition", say=chapter.count_word) == "all six definitions"
-    assert share(0, 10_000, "shuffle", ("was", "were"), say="{:,}".format) == "no shuffle was"
-
-
 def test_no_fact_glues_a_bare_zero_or_n_of_n(facts):
     texts = {k: v for k, v in facts.items() if isinstance(v, str)}
     assert not {k: v for k, v in texts.items() if GLUED_BADLY.search(v)}

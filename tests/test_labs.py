@@ -388,3 +388,20 @@ def test_baseline_pth_is_missing_for_every_patient_whose_baseline_calcium_is_fla
     assert with_pth == {4, 5, 7, 8, 9}
     flagged = set(flagged_patients(load_lab_flags(), "calcium_mg_dl", visit="baseline"))
     assert flagged == {3, 6, 10} and not flagged & with_pth
+
+
+def test_below_interval_at_month_1_recounts_the_csv():
+    import csv
+    from pathlib import Path
+
+    from plro.data import load_visits
+    from plro.labs import below_interval_at
+
+    rows = list(csv.DictReader((Path(__file__).resolve().parents[1] / "data" / "visits.csv").open()))
+    value = {(int(r["patient_id"]), r["visit"]): r["vitamin_d_25oh"] for r in rows}
+    m1 = [p for (p, v), x in value.items() if v == "month_1" and x]
+    below = [p for p in m1 if float(value[(p, "month_1")]) < 30]
+    fell = [p for p in below if value[(p, "baseline")]
+            and float(value[(p, "month_1")]) < float(value[(p, "baseline")]) < 30]
+    assert below_interval_at(load_visits(), "vitamin_d_25oh", "month_1") == (m1, below, fell)
+    assert below and fell  # the series has both: the check is not vacuous

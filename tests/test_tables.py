@@ -22,6 +22,7 @@ from plro.tables import (
     places,
     readable,
     sensitivity_display,
+    share,
     show,
 )
 
@@ -163,3 +164,18 @@ def test_the_chapter_tests_table_check_can_fail():
         "program value in a cell: True", "snake_case header", "whole number with decimals",
         "index-name header row"]
     assert words_problems(show(readable(pd.DataFrame({"Age (years)": [31, 33]})))._repr_html_()) == []
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    ((0, 8, "patient"), "no patient"),
+    ((8, 8, "patient"), "all 8 patients"),
+    ((2, 2, "value", ("lies", "lie")), "both values lie"),
+    ((1, 7, "shuffle", ("was", "were")), "1 of the 7 shuffles was"),
+    ((4, 8, "patient"), "4 of the 8 patients"),
+    ((1, 2, "value", ("lies", "lie")), "1 of the 2 values lies"),
+    ((0, 2, "value", ("lies", "lie")), "no value lies"),
+])
+def test_share_says_any_count(args, said):
+    assert share(*args) == said
+    assert share(6, 6, "definition", say=count_word) == "all six definitions"
+    assert share(0, 10_000, "shuffle", ("was", "were"), say="{:,}".format) == "no shuffle was"

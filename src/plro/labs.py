@@ -29,6 +29,7 @@ from plro.data import VISIT_ORDER, VISITS, patient_label
 
 __all__ = [
     "ReferenceInterval",
+    "below_interval_at",
     "REFERENCE_INTERVALS",
     "ANALYTE_LABELS",
     "LAB_ANALYTES",
@@ -362,3 +363,18 @@ def workup_coverage(checklist: pd.DataFrame, tables: Mapping[str, pd.DataFrame])
         row.update({patient_label(p): "yes" if p in have else "—" for p in ids})
         rows.append(row)
     return pd.DataFrame(rows).set_index("Test")
+
+
+def below_interval_at(visits: pd.DataFrame, analyte: str,
+                      visit: str) -> tuple[list[int], list[int], list[int]]:
+    """Who was measured at ``visit``, who was below the illustrative lower limit there, and
+    who of those was already below it at baseline and lower still: ``(measured, below, fell)``.
+
+    Patient ids in ``visits`` order. The lower limit is :data:`REFERENCE_INTERVALS` of
+    ``analyte`` (for vitamin D, the 2011 guideline's 30 ng/mL).
+    """
+    values = visits.pivot(index="patient_id", columns="visit", values=analyte).astype(float)
+    cut, at, first = REFERENCE_INTERVALS[analyte].low, values[visit].dropna(), values["baseline"]
+    below = [int(i) for i in at.index[at < cut]]
+    fell = [i for i in below if at[i] < first[i] < cut]
+    return [int(i) for i in at.index], below, fell

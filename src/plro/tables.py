@@ -24,7 +24,7 @@ from plro.data import VISITS
 
 __all__ = ["MONTH_NAMES", "NOT_REPORTED", "VISIT_NAMES", "VISIT_WORDS", "Table", "and_list", "cell_text",
            "cohort_table_html", "count_word", "number", "p_value", "patients_phrase", "places", "readable",
-           "sensitivity_display", "show"]
+           "sensitivity_display", "share", "show"]
 
 NOT_REPORTED = "—"
 """What a table shows for a value that is missing (``N/A`` in the paper)."""
@@ -127,6 +127,18 @@ def count_word(n: int) -> str:
     """A count as prose writes it: "two" for 2 (zero to ten), digits above ten."""
     words = "zero one two three four five six seven eight nine ten".split()
     return words[n] if 0 <= n <= 10 else str(n)
+
+
+def share(n: int, total: int, noun: str, verb: tuple[str, str] | None = None, say=str) -> str:
+    """``n`` of ``total`` as prose says it, for any count: "no patient", "both values lie",
+    "all 10 patients", "4 of the 8 patients".
+
+    ``noun`` is the singular; ``verb`` the singular and plural verb that must agree
+    (added after the phrase); ``say`` writes the numbers (``str``, :func:`count_word`).
+    """
+    text = (f"no {noun}" if n == 0 else (f"both {noun}s" if total == 2 else f"all {say(total)} {noun}s")
+            if n == total else f"{say(n)} of the {say(total)} {noun}s")
+    return text if verb is None else f"{text} {verb[0] if n <= 1 else verb[1]}"
 
 
 def patients_phrase(ids) -> str:

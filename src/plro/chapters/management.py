@@ -17,7 +17,7 @@ import pandas as pd
 
 from plro.content import load_content
 from plro.data import load_imaging_findings, load_patients, load_visits, patient_label
-from plro.labs import REFERENCE_INTERVALS
+from plro.labs import REFERENCE_INTERVALS, below_interval_at
 from plro.management import (
     CALCIUM_MASS_FRACTION_IN_CARBONATE,
     INTERVENTIONS,
@@ -32,7 +32,7 @@ from plro.management import (
     text_only_interventions,
 )
 from plro.paper import claim_patients, statement
-from plro.tables import NOT_REPORTED, Table, and_list, count_word, readable, show
+from plro.tables import NOT_REPORTED, Table, and_list, count_word, readable, share, show
 
 __all__ = ["bisphosphonate_groups_table", "breastfeeding_table", "doses_table", "drug_tables", "facts",
            "matrix_table", "steps_table", "text_only_table", "vertebroplasty_table"]
@@ -55,22 +55,12 @@ def _levels(findings: pd.DataFrame, finding: str) -> dict[int, list[str]]:
     return {int(pid): list(group["site"].astype(str)) for pid, group in rows.groupby("patient_id")}
 
 
-def _share(n: int, total: int, noun: str) -> str:
-    """``n`` of ``total`` as prose says it, for any count: "no patient", "all 10 patients",
-    "4 of the 8 patients"."""
-    return (f"no {noun}" if n == 0 else f"all {total} {noun}s" if n == total
-            else f"{n} of the {total} {noun}s")
-
-
 def _vitamin_d_month1(data_dir) -> dict[str, object]:
     """25(OH)D at month 1 on the printed doses: who was below the interval, and who fell further."""
-    visits = load_visits(data_dir)
-    d = visits.pivot(index="patient_id", columns="visit", values="vitamin_d_25oh").astype(float)
-    cut, m1, m0 = REFERENCE_INTERVALS["vitamin_d_25oh"].low, d["month_1"].dropna(), d["baseline"]
-    low = [int(i) for i in m1.index[m1 < cut]]
-    fell = [i for i in low if m1[i] < m0[i] < cut]  # below the interval at baseline and lower at month 1
+    cut = REFERENCE_INTERVALS["vitamin_d_25oh"].low
+    m1, low, fell = below_interval_at(load_visits(data_dir), "vitamin_d_25oh", "month_1")
     return {"mgmt_vd_cut": round(cut),
-            "mgmt_vd_low_m1": (f"{_share(len(low), len(m1), 'patient')} measured at month 1 ({_labels(low)})"
+            "mgmt_vd_low_m1": (f"{share(len(low), len(m1), 'patient')} measured at month 1 ({_labels(low)})"
                                if low else "no patient measured at month 1"),
             "mgmt_vd_fell": (f"{_labels(fell)}, already below it at baseline, fell further" if fell
                              else "none of those already below it at baseline fell further")}
@@ -100,15 +90,15 @@ def facts(data_dir: str | Path | None = None) -> dict[str, object]:
         "mgmt_continued_word": count_word(int(counts["continued"])),
         "mgmt_not_stated_ids": _labels(not_stated),
         "mgmt_n_bisphosphonate": len(bis),
-        "mgmt_bisphosphonate_share": _share(len(bis), n, "patient"),
-        "mgmt_discontinued_share": _share(int(counts["discontinued"]), n, "patient"),
+        "mgmt_bisphosphonate_share": share(len(bis), n, "patient"),
+        "mgmt_discontinued_share": share(int(counts["discontinued"]), n, "patient"),
         "mgmt_n_no_bisphosphonate": n - len(bis),
         "mgmt_bisphosphonate_ids": _labels(bis),
         "mgmt_bisphosphonate_as_named": ("exactly the patients the Management text names" if bis == named_bis
                                          else f"while the Management text names {_labels(named_bis)}"),
         "mgmt_n_vitamin_d_calcium": (n_vdc := int(patients["vitamin_d_calcium"].fillna(False).astype(bool)
                                                   .sum())),
-        "mgmt_vitamin_d_calcium_phrase": _share(n_vdc, n, "patient").capitalize(),
+        "mgmt_vitamin_d_calcium_phrase": share(n_vdc, n, "patient").capitalize(),
         "mgmt_n_vertebroplasty": len(vp),
         "mgmt_vertebroplasty_ids": _labels(vp),
         "mgmt_vp_levels": and_list(level for pid in vp for level in treated.get(pid, [])),

@@ -19,10 +19,16 @@ from plro import pain, tables
 from plro import stats as sx
 from plro.bone_density import lumbar_evaluability
 from plro.data import VISITS, load_imaging_findings, load_lab_flags, load_patients, load_visits, patient_label
-from plro.labs import REFERENCE_INTERVALS, flagged_patients, interval_summary, missing_lab_counts
+from plro.labs import (
+    REFERENCE_INTERVALS,
+    below_interval_at,
+    flagged_patients,
+    interval_summary,
+    missing_lab_counts,
+)
 from plro.pain import fall_at_least, vas_at_most
 from plro.resampling import DEFAULT_SEED, bootstrap_ci
-from plro.tables import Table, and_list, count_word, number, p_value, readable, show
+from plro.tables import Table, and_list, count_word, number, p_value, readable, share, show
 
 __all__ = ["ALPHA", "N_BOOT", "N_PERMUTATIONS", "Outcomes", "analyse", "facts"]
 
@@ -147,7 +153,7 @@ def facts(results: Outcomes | None = None) -> dict[str, object]:
     values |= _scan_facts(r) | _lab_facts(r) | _test_facts(r)
     latest, n_rules, claimed = r.latest, len(r.latest), list(r.claimed["latest"])
     p9, n_only = latest["latest patients"].str.contains(r"\bP9\b"), int(latest["only claimed"].sum())
-    rules = {k: _share(int(v), n_rules, "definition", say=count_word) for k, v in
+    rules = {k: share(int(v), n_rules, "definition", say=count_word) for k, v in
              (("only", n_only), ("p9", p9.sum()), ("among", latest["claimed among latest"].sum()))}
     values |= {"n_rules": n_rules, "n_only_8_10": n_only, "n_with_p9": int(p9.sum()),
                "only_8_10_phrase": ("under no definition are they the only latest patients" if n_only == 0
@@ -161,7 +167,7 @@ def facts(results: Outcomes | None = None) -> dict[str, object]:
     relief, n = r.relief, len(r.relief)
     for key, hit in (("2pt", relief["fall ≥ 2 points"]), ("30", relief["fall ≥ 30%"]),
                      ("50", relief["fall ≥ 50%"]), ("zero_m1", vas[1] == 0)):
-        values |= {f"n_{key}": int(hit.sum()), f"n_{key}_phrase": _share(int(hit.sum()), n, "patient")}
+        values |= {f"n_{key}": int(hit.sum()), f"n_{key}_phrase": share(int(hit.sum()), n, "patient")}
     values |= {**{f"p8_{k}": int(relief.loc["P8", c]) for k, c in (
                    ("pct", "fall (%)"), ("m0", "baseline"), ("m1", "month 1"), ("pts", "fall (points)"))},
                "p8_rank": int(relief["fall (%)"].rank(method="min")["P8"]),
@@ -169,13 +175,6 @@ def facts(results: Outcomes | None = None) -> dict[str, object]:
                "ex_le1s_mean": number(r.sustained.loc["VAS ≤ 1, sustained", "mean, latest"], 1),
                "p3_path": and_list(f"{v:g}" for v in vas.loc[3])}
     return values
-
-
-def _share(n: int, total: int, noun: str, verb: tuple[str, str] | None = None, say=str) -> str:
-    """``n`` of ``total`` as prose says it: "no patient", "both values lie", "all six definitions"."""
-    text = (f"no {noun}" if n == 0 else (f"both {noun}s" if total == 2 else f"all {say(total)} {noun}s")
-            if n == total else f"{say(n)} of the {say(total)} {noun}s")
-    return text if verb is None else f"{text} {verb[0] if n <= 1 else verb[1]}"
 
 
 def _bone_facts(r: Outcomes, kept: list[int]) -> dict[str, object]:
@@ -192,10 +191,9 @@ def _bone_facts(r: Outcomes, kept: list[int]) -> dict[str, object]:
 
 def _vitamin_d_facts(r: Outcomes) -> dict[str, object]:
     """25(OH)D at month 1 on the maintenance doses: who was below the interval, who fell further."""
-    d = r.visits.pivot(index="patient_id", columns="visit", values="vitamin_d_25oh").astype(float)
-    cut, m1, m0 = REFERENCE_INTERVALS["vitamin_d_25oh"].low, d["month_1"].dropna(), d["baseline"]
-    low, fell = list(m1.index[m1 < cut]), [i for i in m1.index[m1 < cut] if m1[i] < m0[i] < cut]
-    return {"vd_cut": number(cut), "vd_low_m1": f"{_share(len(low), len(m1), 'patient')} measured at "
+    cut = REFERENCE_INTERVALS["vitamin_d_25oh"].low
+    m1, low, fell = below_interval_at(r.visits, "vitamin_d_25oh", "month_1")
+    return {"vd_cut": number(cut), "vd_low_m1": f"{share(len(low), len(m1), 'patient')} measured at "
             f"month 1 ({and_list(map(patient_label, low))})" if low else "no patient measured at month 1",
             "vd_fell": (f"{and_list(map(patient_label, fell))}, already below it at baseline, fell further"
                         if fell else "none of those already below it at baseline fell further")}
@@ -231,8 +229,8 @@ def _lab_facts(r: Outcomes) -> dict[str, object]:
         "ca_early_arrows": int(ca.loc[visits[:2], "arrows"].sum()), "ca_same_value": f"{float(p1_m3):g}",
         "alp_ids": and_list(map(patient_label, r.alp_flagged)),
         "alp_in_band": (in_band := int(at_last["alp_u_l"].astype(float).between(ref.low, ref.high).sum())),
-        "alp_band_phrase": _share(in_band, int(at_last["alp_u_l"].notna().sum()), "value", ("lies", "lie")),
-        "mg_above_phrase": _share(*labs.loc["magnesium_mg_dl", ["above", "reported"]].astype(int),
+        "alp_band_phrase": share(in_band, int(at_last["alp_u_l"].notna().sum()), "value", ("lies", "lie")),
+        "mg_above_phrase": share(*labs.loc["magnesium_mg_dl", ["above", "reported"]].astype(int),
                                   "value", ("lies", "lie")),
     }
 
@@ -249,7 +247,7 @@ def _test_facts(r: Outcomes) -> dict[str, object]:
         "n_assignments": six.n_assignments, "rb6": f"{six.rank_biserial:g}",
         "n_boot": f"{N_BOOT:,}", "seed": DEFAULT_SEED, "n_perm": f"{fr.n_permutations:,}",
         "fr_n_extreme": (k := round(fr.pvalue_permutation * (fr.n_permutations + 1)) - 1),
-        "fr_extreme_phrase": _share(k, fr.n_permutations, "shuffle", ("was", "were"), say="{:,}".format),
+        "fr_extreme_phrase": share(k, fr.n_permutations, "shuffle", ("was", "were"), say="{:,}".format),
         "fr_q": number(fr.statistic, 1), "fr_p": p_value(fr.pvalue_chi2),
         "fr_pperm": p_value(fr.pvalue_permutation), "w": number(fr.kendalls_w, 2),
         "w_lo": number(r.w_ci.low, 2), "w_hi": number(r.w_ci.high, 2),
